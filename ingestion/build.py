@@ -1,0 +1,139 @@
+"""Build the dbt project into the warehouse, then publish the marts to their own DuckDB file.
+
+Readers (the Streamlit app, BI tools) open data/marts.duckdb only. It is written as a new file
+and os.replace()-d over the old one, so a reader never sees a half-built file and is never
+blocked by the dbt writer's lock on the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "kpibridge.duckdb"
+DEFAULT_MARTS = REPO_ROOT / "data" / "marts.duckdb"
+MARTS_SCHEMA = "marts"
+SEEDS_SCHEMA = "seeds"
+# seeds the app reads beside the marts (the glossary itself is the kpi_glossary mart)
+PUBLISHED_SEEDS = ("teams", "kpi_targets", "business_goals", "dora_benchmarks", "business_outcomes")
+_FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+class BuildError(RuntimeError):
+    """dbt failed, or the warehouse has nothing to publish."""
+
+
+def build_warehouse(
+    duckdb_path: Path | str = DEFAULT_WAREHOUSE,
+    select: Sequence[str] | str | None = None,
+    marts_path: Path | str = DEFAULT_MARTS,
+    project_dir: Path | str = REPO_ROOT,
+    dbt_vars: Mapping[str, object] | None = None,
+) -> None:
+    """`dbt seed` + `dbt build` into duckdb_path, then publish its marts to marts_path.
+
+    dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}).
+    """
+    warehouse = Path(duckdb_path).resolve()
+    if not warehouse.exists():
+        raise BuildError(
+            f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
+            "(or pass duckdb_path= to an ingested DuckDB file)"
+        )
+    selectors = [select] if isinstance(select, str) else list(select or [])
+    var_args = ["--vars", json.dumps(dict(dbt_vars))] if dbt_vars else []
+    try:
+        run_dbt(["seed", "--full-refresh", *var_args], warehouse, project_dir)
+        build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
+        run_dbt(build_args, warehouse, project_dir)
+    finally:
+        _release_dbt_duckdb()
+    publish_marts(warehouse, Path(marts_path))
+
+
+def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:
+    """Run one dbt command in-process; raise BuildError naming every failed node."""
+    from dbt.cli.main import dbtRunner  # deferred: importing dbt is slow and sets up logging
+
+    project = Path(project_dir).resolve()
+    os.environ["DBT_PROFILES_DIR"] = str(project)
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["KPIBRIDGE_DUCKDB"] = str(warehouse)
+    result = dbtRunner().invoke([*args, "--project-dir", str(project)])
+    failed = _failed_nodes(result.result)
+    if failed or not result.success:
+        detail = ", ".join(failed) if failed else repr(result.exception)
+        raise BuildError(f"`dbt {' '.join(args)}` failed: {detail}")
+
+
+def _release_dbt_duckdb() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open for the life of the process.
+
+    Without this, attaching the warehouse file to publish it fails with a file handle conflict.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV  # no public accessor; closed as dbt-duckdb does
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def _failed_nodes(run_result: object) -> list[str]:
+    results: Iterable[object] = getattr(run_result, "results", None) or []
+    return [
+        f"{item.node.unique_id} ({item.status})"  # type: ignore[attr-defined]
+        for item in results
+        if str(getattr(item, "status", "")).lower() in _FAILED_STATUSES
+    ]
+
+
+def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
+    """Copy the marts schema (and the seeds the app needs) into a new file, then swap it in.
+
+    Returns the published table names.
+    """
+    marts_path = marts_path.resolve()
+    marts_path.parent.mkdir(parents=True, exist_ok=True)
+    staging = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.tmp")
+    staging.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(staging)) as con:
+            con.execute(f"attach '{_sql_str(warehouse)}' as warehouse (read_only)")
+            tables = _copy_schema(con, MARTS_SCHEMA) + _copy_schema(
+                con, SEEDS_SCHEMA, only=PUBLISHED_SEEDS
+            )
+            con.execute("detach warehouse")
+            con.execute("checkpoint")
+        if not any(t in tables for t in ("kpi_values", "kpi_scorecard")):
+            raise BuildError(
+                f"{warehouse} has no '{MARTS_SCHEMA}' KPI marts to publish: run the dbt build first"
+            )
+        os.replace(staging, marts_path)
+    finally:
+        staging.unlink(missing_ok=True)
+        Path(f"{staging}.wal").unlink(missing_ok=True)
+    return tables
+
+
+def _copy_schema(
+    con: duckdb.DuckDBPyConnection, schema: str, only: Sequence[str] | None = None
+) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = 'warehouse' and table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    names = [name for (name,) in rows if only is None or name in only]
+    for name in names:
+        con.execute(f'create table main."{name}" as select * from warehouse."{schema}"."{name}"')
+    return names
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")

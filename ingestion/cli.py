@@ -1,0 +1,260 @@
+"""The `kpibridge` command: simulate, ingest, build, serve, demo, benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
+
+from ingestion.pipeline import (
+    REPO_ROOT,
+    SOURCES,
+    SourceResult,
+    default_duckdb_path,
+    run_ingest,
+    simulator_settings,
+)
+from ingestion.simulator.org import build_org
+from ingestion.simulator.server import Simulator, serve_forever
+
+APP_ENTRY = REPO_ROOT / "app" / "Home.py"
+DEMO_DIR = REPO_ROOT / "data" / "demo"
+DEFAULT_PORTS = {"jira": 8081, "github": 8082, "pagerduty": 8083}
+
+
+def default_marts_path() -> Path:
+    return Path(os.environ.get("KPIBRIDGE_MARTS", REPO_ROOT / "data" / "marts.duckdb"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # dlt warns once per column that only held nulls; real payloads have many, none actionable
+    logging.getLogger("dlt").setLevel(logging.ERROR)
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpibridge",
+        description="Engineering-KPI warehouse: Jira, GitHub and PagerDuty -> DuckDB -> KPIs.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="serve the simulated Jira, GitHub and PagerDuty APIs until Ctrl-C",
+        description="Serve a deterministic synthetic organisation over the three vendor APIs "
+        "(real paths, pagination, auth) on loopback, until Ctrl-C.",
+    )
+    _org_options(simulate)
+    simulate.add_argument("--host", default="127.0.0.1")
+    for api, port in DEFAULT_PORTS.items():
+        simulate.add_argument(f"--{api}-port", type=int, default=port, help=f"default {port}")
+    simulate.set_defaults(handler=_simulate)
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="land raw data in DuckDB (incremental by default)",
+        description="Load Jira, GitHub and PagerDuty into the raw_<source> schemas of the "
+        "warehouse. Settings and secrets come from .dlt/config.toml, "
+        ".dlt/secrets.toml or SOURCES__<SOURCE>__<KEY> environment variables.",
+    )
+    ingest.add_argument(
+        "--source",
+        choices=SOURCES,
+        action="append",
+        help="only this source (repeatable); default: all three",
+    )
+    ingest.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="drop this source's raw tables and load state, then load everything",
+    )
+    ingest.add_argument(
+        "--simulator",
+        action="store_true",
+        help="ingest from a simulator started for this run (no accounts needed)",
+    )
+    _org_options(ingest)
+    _warehouse_option(ingest)
+    ingest.set_defaults(handler=_ingest)
+
+    build = commands.add_parser(
+        "build",
+        help="dbt seed + build, then publish the marts",
+        description="Run `dbt seed` and `dbt build` (models and tests) on the warehouse, then "
+        "publish the marts to their own DuckDB file, replaced atomically.",
+    )
+    build.add_argument("--select", nargs="+", help="dbt node selection for `dbt build`")
+    _warehouse_option(build)
+    _marts_option(build)
+    build.set_defaults(handler=_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="the Streamlit app on the published marts",
+        description="Start the Streamlit app, reading the published marts file only.",
+    )
+    _marts_option(serve)
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.set_defaults(handler=_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="simulator -> ingest -> build -> app, all on loopback",
+        description="Start the simulator, ingest it from scratch into data/demo/, build the "
+        "warehouse and serve the app: the whole product with no accounts.",
+    )
+    _org_options(demo)
+    demo.add_argument("--port", type=int, default=8501, help="app port (default 8501)")
+    demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    demo.add_argument("--no-serve", action="store_true", help="stop after the build")
+    demo.set_defaults(handler=_demo)
+
+    benchmark = commands.add_parser(
+        "benchmark",
+        help="time simulate -> ingest -> build and print the figures",
+        description="Print seconds, requests, rows and peak memory of each step on a fresh "
+        "simulated organisation in a scratch directory.",
+    )
+    _org_options(benchmark)
+    benchmark.add_argument("--skip-build", action="store_true", help="measure ingestion only")
+    benchmark.set_defaults(handler=_benchmark)
+    return parser
+
+
+def _org_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=7, help="synthetic org seed (default 7)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="multiplies teams and repos (1: 4 teams, 12 repos, 6 months)",
+    )
+
+
+def _warehouse_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--duckdb",
+        type=Path,
+        default=None,
+        help="warehouse file (default $KPIBRIDGE_DUCKDB or data/kpibridge.duckdb)",
+    )
+
+
+def _marts_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--marts",
+        type=Path,
+        default=None,
+        help="published marts file (default $KPIBRIDGE_MARTS or data/marts.duckdb)",
+    )
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    ports = {api: getattr(args, f"{api}_port") for api in DEFAULT_PORTS}
+    serve_forever(build_org(seed=args.seed, scale=args.scale), args.host, ports)
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
+    with simulator as sim:
+        results = run_ingest(
+            args.source or SOURCES,
+            duckdb_path=args.duckdb or default_duckdb_path(),
+            full_refresh=args.full_refresh,
+            settings=simulator_settings(sim.urls) if sim else None,
+            progress=True,
+        )
+    return _report(results)
+
+
+def _report(results: list[SourceResult]) -> int:
+    for result in results:
+        if result.error:
+            print(f"{result.source:10s} FAILED after {result.seconds:.1f}s: {result.error}")
+        else:
+            rows = sum(result.rows.values())
+            tables = ", ".join(f"{t} {n}" for t, n in sorted(result.rows.items()))
+            print(f"{result.source:10s} {rows} rows in {result.seconds:.1f}s ({tables or 'none'})")
+    return 1 if any(r.error for r in results) else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ingestion.build import BuildError, build_warehouse
+
+    try:
+        build_warehouse(
+            args.duckdb or default_duckdb_path(),
+            select=args.select,
+            marts_path=args.marts or default_marts_path(),
+        )
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    marts = (args.marts or default_marts_path()).resolve()
+    if not marts.exists():
+        print(
+            f"no published marts at {marts}: run `kpibridge build` (or `kpibridge demo`)",
+            file=sys.stderr,
+        )
+        return 1
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_ENTRY),
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true" if args.no_browser else "false",
+    ]
+    return subprocess.call(command, env={**os.environ, "KPIBRIDGE_MARTS": str(marts)})
+
+
+def _demo(args: argparse.Namespace) -> int:
+    warehouse, marts = DEMO_DIR / "kpibridge.duckdb", DEMO_DIR / "marts.duckdb"
+    with Simulator(build_org(args.seed, args.scale)) as sim:
+        print(f"simulator: {', '.join(f'{k} {v}' for k, v in sim.urls.items())}")
+        results = run_ingest(
+            SOURCES,
+            duckdb_path=warehouse,
+            full_refresh=True,
+            settings=simulator_settings(sim.urls),
+            progress=True,
+        )
+    if _report(results):
+        return 1
+    build_args = argparse.Namespace(duckdb=warehouse, marts=marts, select=None)
+    if _build(build_args):
+        return 1
+    print(f"warehouse {warehouse}\nmarts     {marts}")
+    if args.no_serve:
+        return 0
+    return _serve(argparse.Namespace(marts=marts, port=args.port, no_browser=args.no_browser))
+
+
+def _benchmark(args: argparse.Namespace) -> int:
+    from ingestion.benchmark import run_benchmark
+
+    run_benchmark(seed=args.seed, scale=args.scale, build=not args.skip_build)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

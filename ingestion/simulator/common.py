@@ -1,0 +1,37 @@
+"""Pieces every simulated API module shares: credentials, 404s, query parameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ingestion.simulator.model import Org
+
+Query = dict[str, list[str]]
+Handler = Callable[[Org, re.Match[str], Query, str], tuple[Any, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    jira_email: str = "sim@kpibridge.local"
+    jira_token: str = "sim-jira-token"
+    github_token: str = "sim-github-token"
+    pagerduty_token: str = "sim-pagerduty-token"
+
+
+class NotFound(Exception):
+    """The path or the entity does not exist: 404 as the vendor answers it."""
+
+
+def page_bounds(query: Query, key: str, default: int, cap: int) -> int:
+    """A page-size parameter clamped to the vendor's maximum."""
+    try:
+        return max(1, min(cap, int(query.get(key, [default])[0])))
+    except ValueError:
+        return default
+
+
+def param(query: Query, key: str, default: str | None = None) -> str | None:
+    return query.get(key, [default])[0]

@@ -1,0 +1,109 @@
+"""HTTP for the sources: retries with back-off that honour the vendors' rate-limit answers,
+and errors that name the source and the config key to fix. Secrets never reach a message."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+log = logging.getLogger("kpibridge.http")
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+PROGRESS_EVERY = 250  # requests between progress lines on long runs
+
+
+class SourceAuthError(RuntimeError):
+    """The API rejected the credentials; nothing of this source was written."""
+
+
+class SourceUnavailableError(RuntimeError):
+    """The API kept failing after every retry."""
+
+
+class ApiClient:
+    """A requests session for one source, with its auth and retry policy."""
+
+    def __init__(
+        self,
+        source: str,
+        base_url: str,
+        auth_key: str,
+        headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        max_attempts: int = 6,
+        max_wait_seconds: float = 60.0,
+    ) -> None:
+        self.source = source
+        self.base_url = base_url.rstrip("/")
+        self.auth_key = auth_key
+        self.max_attempts = max_attempts
+        self.max_wait_seconds = max_wait_seconds
+        self.session = requests.Session()
+        self.session.headers.update(headers or {})
+        self.session.auth = auth
+        self.requests_made = 0
+
+    def get(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
+        url = path_or_url if "://" in path_or_url else f"{self.base_url}{path_or_url}"
+        for attempt in range(1, self.max_attempts + 1):
+            self.requests_made += 1
+            if self.requests_made % PROGRESS_EVERY == 0:
+                log.info("%s: %d requests so far", self.source, self.requests_made)
+            try:
+                response = self.session.get(url, params=params, timeout=60)
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                wait, reason = self._backoff(attempt), type(exc).__name__
+            else:
+                if response.status_code == 401 or (
+                    response.status_code == 403 and not _is_rate_limited(response)
+                ):
+                    raise SourceAuthError(
+                        f"{self.source}: the API rejected the credentials "
+                        f"({response.status_code} on {_path(url)}). Check {self.auth_key}."
+                    )
+                if response.status_code in RETRY_STATUSES or _is_rate_limited(response):
+                    wait = _retry_after(response) or self._backoff(attempt)
+                    reason = f"HTTP {response.status_code}"
+                else:
+                    response.raise_for_status()
+                    return response
+            if attempt == self.max_attempts:
+                raise SourceUnavailableError(
+                    f"{self.source}: {_path(url)} failed {attempt} times (last: {reason}); "
+                    "nothing of this run was loaded for this source, try again later"
+                )
+            wait = min(wait, self.max_wait_seconds)
+            log.warning("%s: %s on %s, retrying in %.1fs", self.source, reason, _path(url), wait)
+            time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.max_wait_seconds, 0.5 * 2 ** (attempt - 1))
+
+
+def _is_rate_limited(response: requests.Response) -> bool:
+    return response.status_code == 429 or (
+        response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0"
+    )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    if value := response.headers.get("Retry-After"):
+        return float(value)
+    if response.headers.get("x-ratelimit-remaining") == "0" and (
+        reset := response.headers.get("x-ratelimit-reset")
+    ):
+        return max(1.0, float(reset) - time.time())
+    return None
+
+
+def _path(url: str) -> str:
+    """The URL without its query string: queries may carry cursors, never worth logging."""
+    return url.split("?", 1)[0]

@@ -1,0 +1,37 @@
+{#- Fractional hours / days from a to b. A negative span is a data error: it becomes null here
+    and is counted by a data-quality model, never clamped to 0. -#}
+{% macro seconds_between(a, b) -%}
+    {{ return(adapter.dispatch('seconds_between', 'kpibridge')(a, b)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(a, b) -%}
+    extract(epoch from (cast({{ b }} as timestamp) - cast({{ a }} as timestamp)))
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(a, b) -%}
+    (epoch(cast({{ b }} as timestamp)) - epoch(cast({{ a }} as timestamp)))
+{%- endmacro %}
+
+{% macro span_in(a, b, seconds_per_unit) -%}
+    case
+        when {{ kpibridge.seconds_between(a, b) }} >= 0
+            then {{ kpibridge.seconds_between(a, b) }} / {{ seconds_per_unit }}.0
+    end
+{%- endmacro %}
+
+{% macro hours_between(a, b) -%}
+    {{ kpibridge.span_in(a, b, 3600) }}
+{%- endmacro %}
+
+{% macro days_between(a, b) -%}
+    {{ kpibridge.span_in(a, b, 86400) }}
+{%- endmacro %}
+
+{% macro minutes_between(a, b) -%}
+    {{ kpibridge.span_in(a, b, 60) }}
+{%- endmacro %}
+
+{#- True when b is before a: the data-quality models count these spans. -#}
+{% macro is_negative_span(a, b) -%}
+    ({{ kpibridge.seconds_between(a, b) }} < 0)
+{%- endmacro %}

@@ -1,0 +1,35 @@
+{%- set bot_suffixes = var('bot_login_suffixes', []) -%}
+with
+
+source as (
+    select * from {{ source('raw_github', 'deployments') }}
+),
+
+renamed as (
+    select
+        cast(id as bigint) as deployment_id,
+        cast(repo as {{ dbt.type_string() }}) as repo,
+        cast(sha as {{ dbt.type_string() }}) as sha,
+        cast(ref as {{ dbt.type_string() }}) as ref,  -- noqa: RF04
+        cast(task as {{ dbt.type_string() }}) as task,  -- noqa: RF04
+        cast(environment as {{ dbt.type_string() }}) as environment,
+        cast(original_environment as {{ dbt.type_string() }}) as original_environment,
+        cast(description as {{ dbt.type_string() }}) as description,
+        cast(production_environment as boolean) as is_production_environment,
+        cast(transient_environment as boolean) as is_transient_environment,
+        {{ kpibridge.pseudonymise('creator__login') }} as creator_key,
+        cast(performed_via_github_app__slug as {{ dbt.type_string() }}) as github_app_slug,
+        (
+            performed_via_github_app__id is not null
+            or coalesce(creator__type, '') = 'Bot'
+            {%- for suffix in bot_suffixes %}
+                or coalesce(creator__login, '') like '%{{ suffix }}'
+            {%- endfor %}
+        ) as is_created_by_app_or_bot,
+        {{ kpibridge.to_utc('created_at') }} as created_at,
+        {{ kpibridge.to_utc('updated_at') }} as updated_at,
+        cast(_dlt_load_id as {{ dbt.type_string() }}) as dlt_load_id
+    from source
+)
+
+select * from renamed

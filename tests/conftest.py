@@ -1,0 +1,59 @@
+"""Shared fixtures: the default synthetic organisation, a running simulator, a landed warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.pipeline import SourceResult, run_ingest, simulator_settings
+from ingestion.simulator.model import Org
+from ingestion.simulator.org import build_org
+from ingestion.simulator.server import Simulator
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Landed:
+    """A warehouse ingested from a simulator, with the org it was ingested from."""
+
+    org: Org
+    warehouse: Path
+    results: list[SourceResult]
+    requests: dict[str, int]
+
+    def count(self, table: str) -> int:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            row = con.execute(f"select count(*) from {table}").fetchone()
+        return row[0] if row else 0
+
+
+def ingest_from(sim: Simulator, warehouse: Path, **kwargs: object) -> list[SourceResult]:
+    return run_ingest(duckdb_path=warehouse, settings=simulator_settings(sim.urls), **kwargs)
+
+
+@pytest.fixture(scope="session")
+def org() -> Org:
+    """The default org; tests must not mutate it (build their own for that)."""
+    return build_org()
+
+
+@pytest.fixture
+def simulator() -> Iterator[Simulator]:
+    with Simulator(build_org()) as sim:
+        yield sim
+
+
+@pytest.fixture(scope="session")
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Landed:
+    """All three sources of the default org, ingested once for the session."""
+    warehouse = tmp_path_factory.mktemp("landed") / "kpibridge.duckdb"
+    with Simulator(build_org()) as sim:
+        results = ingest_from(sim, warehouse)
+        requests = dict(sim.request_counts)
+    assert not [r.error for r in results if r.error]
+    return Landed(sim.org, warehouse, results, requests)
