@@ -337,6 +337,51 @@ def list_runs(org: Org, m: re.Match[str], q: server.Query, base: str):
     return {"total_count": len(items), "workflow_runs": page}, headers
 
 
+def combined_status(org: Org, m: re.Match[str], q: server.Query, base: str):
+    """GET /repos/{owner}/{repo}/commits/{ref}/status: a sha (or prefix) or a branch name,
+    which stands for the repository's latest status."""
+    repo = _repo(org, m["repo"])
+    statuses = [s for s in org.commit_statuses if s.repo == repo.name]
+    by_sha = [s for s in statuses if s.sha.startswith(m["ref"])]
+    if not by_sha and m["ref"] == repo.default_branch and statuses:
+        latest = max(statuses, key=lambda s: s.created_at)
+        by_sha = [s for s in statuses if s.sha == latest.sha]
+    sha = by_sha[0].sha if by_sha else m["ref"]
+    url = f"{base}/repos/{org.github_org}/{repo.name}"
+    items = [
+        {
+            "url": f"{url}/statuses/{s.sha}",
+            "id": s.id,
+            "node_id": f"SC_{s.id}",
+            "state": s.state,
+            "description": s.description,
+            "target_url": None,
+            "context": s.context,
+            "created_at": ts(s.created_at),
+            "updated_at": ts(s.updated_at),
+        }
+        for s in sorted(by_sha, key=lambda s: s.created_at, reverse=True)
+    ]
+    states = {s.state for s in by_sha}
+    state = (
+        "failure"
+        if states & {"failure", "error"}
+        else "pending"
+        if "pending" in states or not states
+        else "success"
+    )
+    body = {
+        "state": state,
+        "statuses": items,
+        "sha": sha,
+        "total_count": len(items),
+        "repository": _repo_json(org, repo),
+        "commit_url": f"{url}/commits/{sha}",
+        "url": f"{url}/commits/{sha}/status",
+    }
+    return body, {}
+
+
 ROUTES: list[tuple[str, server.Handler]] = [
     (r"/orgs/(?P<org>[^/]+)/repos", list_repos),
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)", get_repo),
@@ -351,5 +396,6 @@ ROUTES: list[tuple[str, server.Handler]] = [
         compare,
     ),
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases", list_releases),
+    (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/commits/(?P<ref>[^/]+)/status", combined_status),
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/actions/runs", list_runs),
 ]

@@ -17,6 +17,7 @@ from ingestion.simulator.model import (
     ChangeItem,
     ChangelogEntry,
     Commit,
+    CommitStatus,
     Deployment,
     DeploymentStatus,
     Incident,
@@ -45,6 +46,9 @@ from ingestion.simulator.model import (
 DEFAULT_END = datetime(2026, 11, 1, tzinfo=UTC)
 HISTORY_DAYS = 183
 GITHUB_OWNER = "acme-sim"
+ISSUES_PER_PROJECT = 120
+COVERAGE_CONTEXT = "coverage/codecov"
+ISSUE_SPACING_HOURS = (HISTORY_DAYS - 10) * 24 / ISSUES_PER_PROJECT
 BASE_TEAMS = (
     ("payments", "Payments", "PAY"),
     ("checkout", "Checkout", "CHK"),
@@ -259,7 +263,9 @@ def _make_pr(
 ) -> PullRequest:
     author = rng.choice(people)
     reviewer = rng.choice([p for p in people if p is not author])
-    issue_no = rng.randint(1, 60)
+    # a PR works on an issue created in the days before it
+    recent_issue = int((day - org.start).total_seconds() / 3600 / ISSUE_SPACING_HOURS)
+    issue_no = max(1, min(ISSUES_PER_PROJECT, recent_issue - rng.randint(0, 8)))
     kind = rng.random()
     labels: list[str] = []
     title = f"{project_key}-{issue_no} improve {repo.name} flow {n}"
@@ -479,7 +485,29 @@ def _add_deployment(
         statuses,
     )
     org.deployments.append(deployment)
+    if environment == "production":
+        _add_coverage_status(org, ids, repo, sha, at - timedelta(minutes=20))
     return deployment
+
+
+def _add_coverage_status(org: Org, ids: _Ids, repo: Repo, sha: str, at: datetime) -> None:
+    """The coverage report CI posted on a deployed commit (once per sha), as Codecov words it."""
+    if any(s.sha == sha and s.context == COVERAGE_CONTEXT for s in org.commit_statuses):
+        return
+    coverage = 70 + int(sha[:4], 16) % 1500 / 100  # 70.00 .. 84.99, stable per sha
+    org.commit_statuses.append(
+        CommitStatus(
+            ids.next("commit_status", 90000000),
+            repo.name,
+            sha,
+            COVERAGE_CONTEXT,
+            "success",
+            f"{coverage:.2f}% (+0.00%) compared to {sha[:7]}",
+            at,
+            at,
+            "codecov[bot]",
+        )
+    )
 
 
 def _build_jira(
@@ -526,8 +554,9 @@ def _build_jira(
             )
         )
     org.versions.extend(versions)
-    for n in range(1, 121):
-        created = org.start + timedelta(hours=rng.uniform(0, (HISTORY_DAYS - 10) * 24))
+    for n in range(1, ISSUES_PER_PROJECT + 1):
+        # issues are numbered in creation order, spread evenly over the history
+        created = org.start + timedelta(hours=(n - 1 + rng.uniform(0, 1)) * ISSUE_SPACING_HOURS)
         roll = rng.random()
         issue_type, labels = "Story", []
         if roll < 0.25:

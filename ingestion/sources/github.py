@@ -184,6 +184,20 @@ def github_source(
                 }
 
     @dlt.transformer(
+        data_from=deployments,
+        primary_key="id",
+        write_disposition="merge",
+        columns={"description": {"data_type": "text"}},
+    )
+    def commit_statuses(deps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        """Commit statuses (CI checks, coverage reports) of each deployed production sha."""
+        for repo, sha in dict.fromkeys(
+            (d["repo"], d["sha"]) for d in deps if d["environment"] in production
+        ):
+            body = client.get(f"/repos/{owner}/{repo}/commits/{sha}/status").json()
+            yield [s | {"repo": repo, "sha": body.get("sha", sha)} for s in body["statuses"]]
+
+    @dlt.transformer(
         data_from=repositories,
         primary_key="id",
         write_disposition="merge",
@@ -231,6 +245,7 @@ def github_source(
         pull_request_commits,
         deployments,
         deployment_statuses,
+        commit_statuses,
         compares,
         releases,
         workflow_runs,

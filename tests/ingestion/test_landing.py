@@ -20,6 +20,7 @@ def expected_counts(org: Org) -> dict[str, int]:
         "raw_github.deployments": len(org.deployments),
         "raw_github.deployment_statuses": sum(len(d.statuses) for d in org.deployments),
         "raw_github.releases": len(org.releases),
+        "raw_github.commit_statuses": len(org.commit_statuses),
         "raw_github.workflow_runs": sum(
             1 for run in org.workflow_runs if run.head_branch == default_branch[run.repo]
         ),

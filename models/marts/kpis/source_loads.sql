@@ -15,6 +15,8 @@
             and tables.table_name = load_ids.table_name
             and load_ids.column_name = '_dlt_load_id'
         where tables.table_schema like 'raw\_%' escape '\'
+            -- dlt's merge staging datasets (raw_<source>_staging) are not loads
+            and tables.table_schema not like '%\_staging' escape '\'
             and tables.table_name not like '\_dlt\_%' escape '\'
             and tables.table_type = 'BASE TABLE'
         group by tables.table_schema, tables.table_name

@@ -1,0 +1,26 @@
+{#- The first Jira issue key (PROJ-123) in a text expression, or null. -#}
+{% macro first_jira_key(text_expr) -%}
+    {{ return(adapter.dispatch('first_jira_key', 'kpibridge')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__first_jira_key(text_expr) -%}
+    substring({{ text_expr }} from '[A-Z][A-Z0-9]+-[0-9]+')
+{%- endmacro %}
+
+{% macro duckdb__first_jira_key(text_expr) -%}
+    nullif(regexp_extract({{ text_expr }}, '[A-Z][A-Z0-9]+-[0-9]+'), '')
+{%- endmacro %}
+
+{#- The first percentage number in a text ("78.42% (+0.1%) ..." -> '78.42'), as text; '' or
+    null when there is none. -#}
+{% macro first_percentage(text_expr) -%}
+    {{ return(adapter.dispatch('first_percentage', 'kpibridge')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__first_percentage(text_expr) -%}
+    substring({{ text_expr }} from '([0-9]+(?:\.[0-9]+)?)%')
+{%- endmacro %}
+
+{% macro duckdb__first_percentage(text_expr) -%}
+    regexp_extract({{ text_expr }}, '([0-9]+(\.[0-9]+)?)%', 1)
+{%- endmacro %}

@@ -1,0 +1,302 @@
+-- Merged pull requests with their review timeline and the production deployment that
+-- shipped each (kpi-catalogue "Shipping a change"), in rule order:
+--   1 compare: the deployment whose compare range (previous successful production sha ...
+--     its sha) holds the merge sha or one of the PR's commits;
+--   2 first_deployment: a repo's first deployment ships what was merged in the
+--     first_deployment_lookback_days before it;
+--   3 merge_time_fallback: the first successful production deployment of the repo at or
+--     after the merge, when that deployment has no compare data.
+-- Each change is shipped once: by its best rule, then its earliest deployment. A change is
+-- rework when it is a hotfix, a revert or names a Jira issue of a defect category.
+{%- set hotfix_labels = kpibridge.sql_list(var('hotfix_labels')) %}
+with
+
+pull_requests as (
+    select * from {{ ref('stg_github__pull_requests') }}
+),
+
+pull_request_commits as (
+    select * from {{ ref('stg_github__pull_request_commits') }}
+),
+
+pull_request_reviews as (
+    select * from {{ ref('stg_github__pull_request_reviews') }}
+),
+
+pull_request_labels as (
+    select * from {{ ref('stg_github__pull_request_labels') }}
+),
+
+compare_commits as (
+    select * from {{ ref('stg_github__compare_commits') }}
+),
+
+repositories as (
+    select * from {{ ref('stg_github__repositories') }}
+),
+
+deployments as (
+    select * from {{ ref('int_deployments_unioned') }}
+),
+
+team_sources as (
+    select * from {{ ref('team_sources') }}
+),
+
+work_items as (
+    select * from {{ ref('int_work_items_enriched') }}
+),
+
+merged as (
+    select
+        pull_requests.*,
+        team_sources.team_key,
+        repositories.default_branch
+    from pull_requests
+    left join team_sources
+        on pull_requests.repo = team_sources.source_key
+        and team_sources.source_system = 'github'
+        and team_sources.source_kind = 'repo'
+    left join repositories
+        on pull_requests.repo = repositories.repo
+    where pull_requests.merged_at is not null
+),
+
+commit_summary as (
+    select
+        pull_request_id,
+        min(authored_at) as first_commit_at,
+        count(*) as commit_count
+    from pull_request_commits
+    group by pull_request_id
+),
+
+-- reviews by someone other than the author
+peer_reviews as (
+    select
+        pull_request_reviews.*,
+        row_number() over (
+            partition by pull_request_reviews.pull_request_id
+            order by pull_request_reviews.submitted_at, pull_request_reviews.review_id
+        ) as review_order
+    from pull_request_reviews
+    inner join merged
+        on pull_request_reviews.pull_request_id = merged.pull_request_id
+    where
+        pull_request_reviews.submitted_at is not null
+        and pull_request_reviews.reviewer_key is distinct from merged.author_key
+),
+
+review_summary as (
+    select
+        pull_request_id,
+        min(submitted_at) as first_review_at,
+        min(case when state = 'APPROVED' then submitted_at end) as first_approval_at,
+        count(distinct case when state = 'APPROVED' then reviewer_key end) as approvals,
+        max(case when review_order = 1 and state = 'APPROVED' then 1 else 0 end) = 1
+            as first_review_approved
+    from peer_reviews
+    group by pull_request_id
+),
+
+commits_after_review as (
+    select
+        pull_request_commits.pull_request_id,
+        count(*) as commits_after_first_review
+    from pull_request_commits
+    inner join review_summary
+        on pull_request_commits.pull_request_id = review_summary.pull_request_id
+    where pull_request_commits.committed_at > review_summary.first_review_at
+    group by pull_request_commits.pull_request_id
+),
+
+hotfix_labelled as (
+    select distinct pull_request_id
+    from pull_request_labels
+    where lower(label_name) in ({{ hotfix_labels }})
+),
+
+change_shas as (
+    select
+        pull_request_id,
+        repo,
+        merge_commit_sha as sha
+    from merged
+    where merge_commit_sha is not null
+    union
+    select
+        pull_request_commits.pull_request_id,
+        merged.repo,
+        pull_request_commits.sha
+    from pull_request_commits
+    inner join merged
+        on pull_request_commits.pull_request_id = merged.pull_request_id
+),
+
+production as (
+    select
+        *,
+        row_number() over (partition by repo order by deployed_at, deployment_key) = 1
+            as is_first_of_repo
+    from deployments
+    where is_successful_production
+),
+
+compared_deployments as (
+    select distinct
+        'deployment:' || cast(deployment_id as {{ dbt.type_string() }}) as deployment_key
+    from compare_commits
+),
+
+by_compare as (
+    select distinct
+        change_shas.pull_request_id,
+        production.deployment_key,
+        production.deployed_at,
+        1 as rule_rank,
+        'compare' as ship_rule
+    from compare_commits
+    inner join production
+        on 'deployment:' || cast(compare_commits.deployment_id as {{ dbt.type_string() }})
+        = production.deployment_key
+    inner join change_shas
+        on compare_commits.repo = change_shas.repo
+        and compare_commits.sha = change_shas.sha
+),
+
+by_first_deployment as (
+    select
+        merged.pull_request_id,
+        production.deployment_key,
+        production.deployed_at,
+        2 as rule_rank,
+        'first_deployment' as ship_rule
+    from merged
+    inner join production
+        on merged.repo = production.repo
+        and production.is_first_of_repo
+        and merged.merged_at <= production.deployed_at
+        and merged.merged_at > {{ dbt.dateadd(
+            'day', -var('first_deployment_lookback_days'), 'production.deployed_at') }}
+),
+
+-- the first successful production deployment at or after the merge; it ships the change by
+-- this rule only when it has no compare data and is not the repo's first deployment (the
+-- other two rules govern those)
+next_deployment as (
+    select
+        merged.pull_request_id,
+        production.deployment_key,
+        production.deployed_at,
+        production.is_first_of_repo,
+        row_number() over (
+            partition by merged.pull_request_id
+            order by production.deployed_at, production.deployment_key
+        ) as deployment_order
+    from merged
+    inner join production
+        on merged.repo = production.repo
+        and production.deployed_at >= merged.merged_at
+    where merged.base_ref = merged.default_branch
+),
+
+by_merge_time as (
+    select
+        next_deployment.pull_request_id,
+        next_deployment.deployment_key,
+        next_deployment.deployed_at,
+        3 as rule_rank,
+        'merge_time_fallback' as ship_rule
+    from next_deployment
+    left join compared_deployments
+        on next_deployment.deployment_key = compared_deployments.deployment_key
+    where
+        next_deployment.deployment_order = 1
+        and not next_deployment.is_first_of_repo
+        and compared_deployments.deployment_key is null
+),
+
+candidates as (
+    select * from by_compare
+    union all
+    select * from by_first_deployment
+    union all
+    select * from by_merge_time
+),
+
+shipping as (
+    select
+        *,
+        row_number() over (
+            partition by pull_request_id order by rule_rank, deployed_at, deployment_key
+        ) as preference
+    from candidates
+),
+
+joined as (
+    select
+        merged.pull_request_id,
+        merged.repo,
+        merged.team_key,
+        merged.pull_number,
+        merged.author_key,
+        merged.title,
+        {{ kpibridge.first_jira_key("merged.title || ' ' || coalesce(merged.head_ref, '')") }}
+            as jira_issue_key,
+        merged.head_ref,
+        merged.base_ref,
+        merged.additions,
+        merged.deletions,
+        commit_summary.commit_count,
+        commit_summary.first_commit_at,
+        merged.created_at as opened_at,
+        review_summary.first_review_at,
+        review_summary.first_approval_at,
+        coalesce(review_summary.approvals, 0) as approvals,
+        coalesce(review_summary.first_review_approved, false) as first_review_approved,
+        coalesce(commits_after_review.commits_after_first_review, 0)
+            as commits_after_first_review,
+        merged.merged_at,
+        merged.merge_commit_sha,
+        hotfix_labelled.pull_request_id is not null
+        {%- for prefix in var('hotfix_branch_prefixes') %}
+            or merged.head_ref like '{{ prefix }}%'
+        {%- endfor %} as is_hotfix,
+        merged.head_ref like 'revert-%' or merged.title like 'Revert %' as is_revert,
+        coalesce(work_items.is_defect, false) as is_defect_fix,
+        shipping.deployment_key,
+        shipping.deployed_at,
+        shipping.ship_rule
+    from merged
+    left join commit_summary
+        on merged.pull_request_id = commit_summary.pull_request_id
+    left join review_summary
+        on merged.pull_request_id = review_summary.pull_request_id
+    left join commits_after_review
+        on merged.pull_request_id = commits_after_review.pull_request_id
+    left join hotfix_labelled
+        on merged.pull_request_id = hotfix_labelled.pull_request_id
+    left join shipping
+        on merged.pull_request_id = shipping.pull_request_id
+        and shipping.preference = 1
+    left join work_items
+        on {{ kpibridge.first_jira_key("merged.title || ' ' || coalesce(merged.head_ref, '')") }}
+        = work_items.issue_key
+),
+
+final as (
+    select
+        'pr:' || cast(pull_request_id as {{ dbt.type_string() }}) as change_key,
+        *,
+        additions + deletions as lines_changed,
+        first_review_at is not null as is_reviewed,
+        is_hotfix or is_revert or is_defect_fix as is_rework,
+        {{ kpibridge.hours_between('first_commit_at', 'opened_at') }} as coding_hours,
+        {{ kpibridge.hours_between('opened_at', 'first_review_at') }} as pickup_hours,
+        {{ kpibridge.hours_between('first_review_at', 'merged_at') }} as review_hours,
+        {{ kpibridge.hours_between('merged_at', 'deployed_at') }} as deploy_hours,
+        {{ kpibridge.hours_between('first_commit_at', 'deployed_at') }} as lead_time_hours
+    from joined
+)
+
+select * from final

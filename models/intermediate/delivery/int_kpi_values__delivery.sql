@@ -1,0 +1,560 @@
+-- Delivery KPIs and signals from GitHub (kpi-catalogue "Time to market" and the GitHub rows of
+-- "Quality / predictability", with the Jira defects they need), per team and the
+-- organisation, per week, month and quarter.
+-- Each event counts in the period its defining timestamp falls in (see each CTE).
+with
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+deployments as (
+    select * from {{ ref('deployments') }}
+),
+
+changes as (
+    select * from {{ ref('int_changes_shipped') }}
+),
+
+issues as (
+    select * from {{ ref('stg_jira__issues') }}
+),
+
+issue_labels as (
+    select * from {{ ref('stg_jira__issue_labels') }}
+),
+
+work_items as (
+    select * from {{ ref('int_work_items_enriched') }}
+),
+
+commit_statuses as (
+    select * from {{ ref('stg_github__commit_statuses') }}
+),
+
+team_sources as (
+    select * from {{ ref('team_sources') }}
+),
+
+-- every event twice: for its team and for the organisation rollup
+production_deployments as (
+    select
+        team_key,
+        deployed_at as event_at,
+        is_automated,
+        is_rework
+    from deployments
+    where is_successful_production and team_key is not null
+    union all
+    select
+        'organisation' as team_key,
+        deployed_at as event_at,
+        is_automated,
+        is_rework
+    from deployments
+    where is_successful_production and team_key is not null
+),
+
+merged_changes as (
+    select
+        team_key,
+        merged_at as event_at,
+        author_key,
+        lines_changed,
+        is_reviewed,
+        approvals,
+        first_review_approved,
+        commits_after_first_review,
+        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as open_to_merge_hours
+    from changes
+    where team_key is not null
+    union all
+    select
+        'organisation' as team_key,
+        merged_at as event_at,
+        author_key,
+        lines_changed,
+        is_reviewed,
+        approvals,
+        first_review_approved,
+        commits_after_first_review,
+        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as open_to_merge_hours
+    from changes
+    where team_key is not null
+),
+
+shipped_changes as (
+    select
+        team_key,
+        deployed_at as event_at,
+        lead_time_hours
+    from changes
+    where team_key is not null and deployed_at is not null
+    union all
+    select
+        'organisation' as team_key,
+        deployed_at as event_at,
+        lead_time_hours
+    from changes
+    where team_key is not null and deployed_at is not null
+),
+
+-- Jira issues by the first and last deployment of the changes that name them
+issue_deliveries as (
+    select
+        changes.team_key,
+        changes.jira_issue_key,
+        min(changes.deployed_at) as first_deployed_at,
+        max(changes.deployed_at) as last_deployed_at
+    from changes
+    where changes.jira_issue_key is not null and changes.deployed_at is not null
+    group by changes.team_key, changes.jira_issue_key
+),
+
+feature_flag_issues as (
+    select distinct issue_key
+    from issue_labels
+    where label_name = '{{ var("feature_flag_label") }}'
+),
+
+delivered_issues as (
+    select
+        issue_deliveries.team_key,
+        issue_deliveries.first_deployed_at as event_at,
+        {{ kpibridge.days_between('issues.created_at', 'issue_deliveries.first_deployed_at') }}
+            as idea_to_production_days,
+        issue_deliveries.last_deployed_at,
+        feature_flag_issues.issue_key is not null as is_feature_flagged,
+        {{ kpibridge.days_between(
+            'issue_deliveries.first_deployed_at', 'issue_deliveries.last_deployed_at') }}
+            as rollout_days
+    from issue_deliveries
+    inner join issues
+        on issue_deliveries.jira_issue_key = issues.issue_key
+    left join feature_flag_issues
+        on issue_deliveries.jira_issue_key = feature_flag_issues.issue_key
+),
+
+delivered_issues_rollup as (
+    select * from delivered_issues
+    union all
+    select
+        'organisation' as team_key,
+        event_at,
+        idea_to_production_days,
+        last_deployed_at,
+        is_feature_flagged,
+        rollout_days
+    from delivered_issues
+),
+
+-- escaped defects: defect-category issues found in production, by creation time
+escaped_defects as (
+    select
+        team_key,
+        created_at as event_at
+    from work_items
+    where is_defect and is_found_in_production and team_key is not null
+    union all
+    select
+        'organisation' as team_key,
+        created_at as event_at
+    from work_items
+    where is_defect and is_found_in_production and team_key is not null
+),
+
+-- defects named by changes, counted in the period the change merged
+defect_links as (
+    select distinct
+        changes.team_key,
+        changes.merged_at as event_at,
+        changes.jira_issue_key
+    from changes
+    inner join work_items
+        on changes.jira_issue_key = work_items.issue_key
+    where work_items.is_defect and changes.team_key is not null
+),
+
+defect_links_rollup as (
+    select * from defect_links
+    union all
+    select
+        'organisation' as team_key,
+        event_at,
+        jira_issue_key
+    from defect_links
+),
+
+-- coverage reports: the percentage in the description of statuses with the coverage context
+coverage_reports as (
+    select
+        team_sources.team_key,
+        commit_statuses.repo,
+        commit_statuses.created_at as event_at,
+        cast(
+            nullif({{ kpibridge.first_percentage('commit_statuses.description') }}, '')
+            as double precision
+        ) as coverage_pct
+    from commit_statuses
+    inner join team_sources
+        on commit_statuses.repo = team_sources.source_key
+        and team_sources.source_system = 'github'
+        and team_sources.source_kind = 'repo'
+    where commit_statuses.context = '{{ var("coverage_status_context") }}'
+),
+
+-- per repo and period the latest report, then the mean over the team's repos
+latest_coverage as (
+    select
+        coverage_reports.team_key,
+        coverage_reports.repo,
+        coverage_reports.coverage_pct,
+        periods.grain,
+        periods.period_start,
+        row_number() over (
+            partition by coverage_reports.repo, periods.grain, periods.period_start
+            order by coverage_reports.event_at desc
+        ) as recency
+    from coverage_reports
+    inner join periods
+        on coverage_reports.event_at >= periods.period_start
+        and coverage_reports.event_at < periods.period_end
+    where coverage_reports.coverage_pct is not null
+),
+
+latest_coverage_rollup as (
+    select team_key, repo, coverage_pct, grain, period_start
+    from latest_coverage
+    where recency = 1
+    union all
+    select 'organisation' as team_key, repo, coverage_pct, grain, period_start
+    from latest_coverage
+    where recency = 1
+),
+
+coverage_kpis as (
+    select
+        team_key,
+        grain,
+        period_start,
+        avg(coverage_pct) as mean_coverage,
+        count(*) as repos
+    from latest_coverage_rollup
+    group by team_key, grain, period_start
+),
+
+escaped_defect_counts as (
+    select
+        escaped_defects.team_key,
+        periods.grain,
+        periods.period_start,
+        count(*) as escaped
+    from escaped_defects
+    inner join periods
+        on escaped_defects.event_at >= periods.period_start
+        and escaped_defects.event_at < periods.period_end
+    group by escaped_defects.team_key, periods.grain, periods.period_start
+),
+
+linked_defect_counts as (
+    select
+        defect_links_rollup.team_key,
+        periods.grain,
+        periods.period_start,
+        count(distinct defect_links_rollup.jira_issue_key) as defects
+    from defect_links_rollup
+    inner join periods
+        on defect_links_rollup.event_at >= periods.period_start
+        and defect_links_rollup.event_at < periods.period_end
+    group by defect_links_rollup.team_key, periods.grain, periods.period_start
+),
+
+deployment_kpis as (
+    select
+        production_deployments.team_key,
+        periods.grain,
+        periods.period_start,
+        periods.days_in_period,
+        count(*) as deployments,
+        count(distinct cast(production_deployments.event_at as date)) as deployment_days,
+        sum(case when production_deployments.is_automated then 1 else 0 end) as automated,
+        sum(case when production_deployments.is_rework then 1 else 0 end) as rework
+    from production_deployments
+    inner join periods
+        on production_deployments.event_at >= periods.period_start
+        and production_deployments.event_at < periods.period_end
+    group by
+        production_deployments.team_key,
+        periods.grain,
+        periods.period_start,
+        periods.days_in_period
+),
+
+merge_kpis as (
+    select
+        merged_changes.team_key,
+        periods.grain,
+        periods.period_start,
+        periods.days_in_period,
+        count(*) as merged,
+        count(distinct merged_changes.author_key) as authors,
+        sum(case when merged_changes.approvals >= 1 then 1 else 0 end) as approved,
+        sum(case when merged_changes.is_reviewed then 1 else 0 end) as reviewed,
+        sum(
+            case
+                when merged_changes.first_review_approved
+                    and merged_changes.commits_after_first_review = 0 then 1
+                else 0
+            end
+        ) as approved_clean,
+        sum(merged_changes.lines_changed) as lines_changed,
+        {{ kpibridge.median('merged_changes.lines_changed') }} as median_lines,
+        {{ kpibridge.median('merged_changes.open_to_merge_hours') }} as median_open_hours,
+        {{ kpibridge.percentile('merged_changes.open_to_merge_hours', 0.9) }} as p90_open_hours,
+        count(merged_changes.open_to_merge_hours) as timed
+    from merged_changes
+    inner join periods
+        on merged_changes.event_at >= periods.period_start
+        and merged_changes.event_at < periods.period_end
+    group by
+        merged_changes.team_key,
+        periods.grain,
+        periods.period_start,
+        periods.days_in_period
+),
+
+lead_time_kpis as (
+    select
+        shipped_changes.team_key,
+        periods.grain,
+        periods.period_start,
+        count(shipped_changes.lead_time_hours) as changes,
+        {{ kpibridge.median('shipped_changes.lead_time_hours') }} as median_hours,
+        {{ kpibridge.percentile('shipped_changes.lead_time_hours', 0.9) }} as p90_hours
+    from shipped_changes
+    inner join periods
+        on shipped_changes.event_at >= periods.period_start
+        and shipped_changes.event_at < periods.period_end
+    group by shipped_changes.team_key, periods.grain, periods.period_start
+),
+
+issue_kpis as (
+    select
+        delivered_issues_rollup.team_key,
+        periods.grain,
+        periods.period_start,
+        count(delivered_issues_rollup.idea_to_production_days) as issues,
+        {{ kpibridge.median('delivered_issues_rollup.idea_to_production_days') }}
+            as median_idea_days,
+        {{ kpibridge.percentile('delivered_issues_rollup.idea_to_production_days', 0.9) }}
+            as p90_idea_days,
+        count(
+            case when delivered_issues_rollup.is_feature_flagged then 1 end
+        ) as flagged_issues,
+        {{ kpibridge.median(
+            'case when delivered_issues_rollup.is_feature_flagged '
+            ~ 'then delivered_issues_rollup.rollout_days end') }} as median_rollout_days
+    from delivered_issues_rollup
+    inner join periods
+        on delivered_issues_rollup.event_at >= periods.period_start
+        and delivered_issues_rollup.event_at < periods.period_end
+    group by delivered_issues_rollup.team_key, periods.grain, periods.period_start
+),
+
+kpi_rows as (
+    select
+        team_key, grain, period_start,
+        'deployment_frequency' as kpi_id,
+        deployments * 7.0 / days_in_period as value,
+        deployments as numerator,
+        days_in_period / 7.0 as denominator,
+        deployments as sample_size,
+        null as value_p50,
+        null as value_p90
+    from deployment_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'deployment_days_per_week',
+        deployment_days * 7.0 / days_in_period,
+        deployment_days,
+        days_in_period / 7.0,
+        deployments,
+        null,
+        null
+    from deployment_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'automation_coverage',
+        100 * {{ kpibridge.safe_divide('automated', 'deployments') }},
+        automated,
+        deployments,
+        deployments,
+        null,
+        null
+    from deployment_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'deployment_rework_rate',
+        100 * {{ kpibridge.safe_divide('rework', 'deployments') }},
+        rework,
+        deployments,
+        deployments,
+        null,
+        null
+    from deployment_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'change_lead_time',
+        median_hours,
+        changes,
+        null,
+        changes,
+        median_hours,
+        p90_hours
+    from lead_time_kpis
+    where changes > 0
+    union all
+    select
+        team_key, grain, period_start,
+        'review_coverage',
+        100 * {{ kpibridge.safe_divide('approved', 'merged') }},
+        approved,
+        merged,
+        merged,
+        null,
+        null
+    from merge_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'approved_without_rework',
+        100 * {{ kpibridge.safe_divide('approved_clean', 'reviewed') }},
+        approved_clean,
+        reviewed,
+        reviewed,
+        null,
+        null
+    from merge_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'pr_size',
+        median_lines,
+        merged,
+        null,
+        merged,
+        median_lines,
+        null
+    from merge_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'pr_review_time',
+        median_open_hours,
+        timed,
+        null,
+        timed,
+        median_open_hours,
+        p90_open_hours
+    from merge_kpis
+    where timed > 0
+    union all
+    select
+        team_key, grain, period_start,
+        'merge_request_rate',
+        {{ kpibridge.safe_divide('merged * 7.0', 'authors * days_in_period') }},
+        merged,
+        authors * days_in_period / 7.0,
+        merged,
+        null,
+        null
+    from merge_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'idea_to_production',
+        median_idea_days,
+        issues,
+        null,
+        issues,
+        median_idea_days,
+        p90_idea_days
+    from issue_kpis
+    where issues > 0
+    union all
+    select
+        team_key, grain, period_start,
+        'feature_rollout_time',
+        median_rollout_days,
+        flagged_issues,
+        null,
+        flagged_issues,
+        median_rollout_days,
+        null
+    from issue_kpis
+    where flagged_issues > 0
+    union all
+    select
+        deployment_kpis.team_key, deployment_kpis.grain, deployment_kpis.period_start,
+        'escaped_defect_rate',
+        {{ kpibridge.safe_divide('coalesce(escaped_defect_counts.escaped, 0)',
+                                 'deployment_kpis.deployments') }},
+        coalesce(escaped_defect_counts.escaped, 0),
+        deployment_kpis.deployments,
+        deployment_kpis.deployments,
+        null,
+        null
+    from deployment_kpis
+    left join escaped_defect_counts
+        on deployment_kpis.team_key = escaped_defect_counts.team_key
+        and deployment_kpis.grain = escaped_defect_counts.grain
+        and deployment_kpis.period_start = escaped_defect_counts.period_start
+    union all
+    select
+        merge_kpis.team_key, merge_kpis.grain, merge_kpis.period_start,
+        'defect_density',
+        {{ kpibridge.safe_divide('coalesce(linked_defect_counts.defects, 0)',
+                                 'merge_kpis.lines_changed / 1000.0') }},
+        coalesce(linked_defect_counts.defects, 0),
+        merge_kpis.lines_changed / 1000.0,
+        merge_kpis.merged,
+        null,
+        null
+    from merge_kpis
+    left join linked_defect_counts
+        on merge_kpis.team_key = linked_defect_counts.team_key
+        and merge_kpis.grain = linked_defect_counts.grain
+        and merge_kpis.period_start = linked_defect_counts.period_start
+    union all
+    select
+        team_key, grain, period_start,
+        'code_coverage',
+        mean_coverage,
+        null,
+        null,
+        repos,
+        null,
+        null
+    from coverage_kpis
+),
+
+final as (
+    select
+        cast(team_key as {{ dbt.type_string() }}) as team_key,
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(grain as {{ dbt.type_string() }}) as grain,
+        cast(period_start as date) as period_start,
+        cast(value as double precision) as value,
+        cast(numerator as double precision) as numerator,
+        cast(denominator as double precision) as denominator,
+        cast(sample_size as bigint) as sample_size,
+        cast(value_p50 as double precision) as value_p50,
+        cast(value_p90 as double precision) as value_p90
+    from kpi_rows
+)
+
+select * from final

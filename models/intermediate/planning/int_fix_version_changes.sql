@@ -1,0 +1,60 @@
+-- One row per issue added to a fix version (a 'Fix Version' changelog item with a to_value =
+-- version id), flagged when the change came after the version's start date, the requirements
+-- deadline (a change on a later calendar day than start_date).
+with
+
+changelog_items as (
+    select * from {{ ref('stg_jira__changelog_items') }}
+),
+
+versions as (
+    select * from {{ ref('stg_jira__versions') }}
+),
+
+team_sources as (
+    select * from {{ ref('team_sources') }}
+),
+
+project_teams as (
+    select
+        cast(source_key as {{ dbt.type_string() }}) as project_key,
+        cast(team_key as {{ dbt.type_string() }}) as team_key
+    from team_sources
+    where source_system = 'jira' and source_kind = 'project'
+),
+
+version_additions as (
+    select
+        changelog_item_id,
+        issue_id,
+        issue_key,
+        changed_at,
+        to_value as version_id
+    from changelog_items
+    where field = 'Fix Version'
+        and to_value is not null
+        and to_value != ''
+),
+
+final as (
+    select
+        version_additions.changelog_item_id,
+        version_additions.issue_id,
+        version_additions.issue_key,
+        version_additions.version_id,
+        versions.version_name,
+        versions.project_key,
+        project_teams.team_key,
+        version_additions.changed_at,
+        versions.start_date as requirements_deadline,
+        versions.release_date,
+        coalesce(cast(version_additions.changed_at as date) > versions.start_date, false)
+            as is_after_deadline
+    from version_additions
+    inner join versions
+        on version_additions.version_id = versions.version_id
+    left join project_teams
+        on versions.project_key = project_teams.project_key
+)
+
+select * from final
