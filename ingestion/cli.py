@@ -188,7 +188,7 @@ def _report(results: list[SourceResult]) -> int:
     return 1 if any(r.error for r in results) else 0
 
 
-def _build(args: argparse.Namespace) -> int:
+def _build(args: argparse.Namespace, dbt_vars: dict[str, object] | None = None) -> int:
     from ingestion.build import BuildError, build_warehouse
 
     try:
@@ -196,6 +196,7 @@ def _build(args: argparse.Namespace) -> int:
             args.duckdb or default_duckdb_path(),
             select=args.select,
             marts_path=args.marts or default_marts_path(),
+            dbt_vars=dbt_vars,
         )
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
@@ -241,7 +242,8 @@ def _demo(args: argparse.Namespace) -> int:
     if _report(results):
         return 1
     build_args = argparse.Namespace(duckdb=warehouse, marts=marts, select=None)
-    if _build(build_args):
+    # the simulated history ends at the org's end: its last month is complete
+    if _build(build_args, dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat()}):
         return 1
     print(f"warehouse {warehouse}\nmarts     {marts}")
     if args.no_serve:

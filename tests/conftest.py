@@ -57,3 +57,34 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Landed:
         requests = dict(sim.request_counts)
     assert not [r.error for r in results if r.error]
     return Landed(sim.org, warehouse, results, requests)
+
+
+@dataclass
+class Built:
+    """A warehouse built by dbt from the landed simulator data, and its published marts."""
+
+    org: Org
+    warehouse: Path
+    marts: Path
+
+    def query(self, sql: str, params: list[object] | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.marts), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list[object] | None = None) -> object:
+        return self.query(sql, params)[0][0]
+
+
+@pytest.fixture(scope="session")
+def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """`kpibridge build` (dbt seed + build + publish) on a copy of the landed warehouse."""
+    from ingestion.build import build_warehouse
+
+    folder = tmp_path_factory.mktemp("built")
+    warehouse = folder / "kpibridge.duckdb"
+    warehouse.write_bytes(landed.warehouse.read_bytes())
+    marts = folder / "marts.duckdb"
+    build_warehouse(
+        warehouse, marts_path=marts, dbt_vars={"kpi_as_of_date": landed.org.end.date().isoformat()}
+    )
+    return Built(landed.org, warehouse, marts)

@@ -44,7 +44,7 @@ from ingestion.simulator.model import (
 )
 
 DEFAULT_END = datetime(2026, 11, 1, tzinfo=UTC)
-HISTORY_DAYS = 183
+HISTORY_DAYS = 184  # six whole months: 2026-05-01 .. 2026-11-01 by default
 GITHUB_OWNER = "acme-sim"
 ISSUES_PER_PROJECT = 120
 COVERAGE_CONTEXT = "coverage/codecov"
@@ -578,6 +578,15 @@ def _build_jira(
         )
 
 
+def _is_late(version: Version) -> bool:
+    """Each project's second version ships late; the others on time."""
+    return version.name.endswith(" 2.0")
+
+
+def _day_start(day: date | None) -> datetime:
+    return datetime.combine(day or date.max, datetime.min.time(), UTC)
+
+
 def _window(item: Sprint | Version) -> tuple[datetime | None, datetime | None]:
     if isinstance(item, Sprint):
         return item.start_date, item.end_date
@@ -701,13 +710,24 @@ def _make_issue(
         t += timedelta(hours=rng.uniform(4, 96))
         move("In Review", t)
         t += timedelta(hours=rng.uniform(2, 48))
-        if version and version.released and rng.random() < 0.3:
+        if version and version.released and _is_late(version) and rng.random() < 0.3:
             # late delivery: the last issues of the version land after its planned date
             t = max(
                 t,
                 datetime.combine(version.release_date, datetime.min.time(), UTC)
                 + timedelta(days=3),
             )
+        if (
+            version
+            and version.released
+            and not _is_late(version)
+            and t > _day_start(version.release_date)
+        ):
+            # an on-time version ships without what is not ready: the issue leaves it
+            changelog[:] = [
+                e for e in changelog if all(it.field != "Fix Version" for it in e.items)
+            ]
+            version = None
         if t < org.end:
             move("Done", t)
             resolution = t
@@ -793,6 +813,17 @@ def _build_incidents(
                 title += f" after deploy {recent[-1].sha[:10]}"  # explicit reference
             _add_incident(org, rng, ids, service, created, title, archetype, month)
         day += timedelta(days=1)
+    if archetype == FAST_BUT_FRAGILE_TEAM:
+        # more of its deployments break production as it speeds up, half of them named
+        for deployment in team_prod:
+            month = _month_index(org, deployment.created_at)
+            if rng.random() < 0.02 + 0.035 * month:
+                created = deployment.statuses[-1].created_at + timedelta(hours=rng.uniform(1, 6))
+                title = f"{service.name}: payment failures"
+                if rng.random() < 0.5:
+                    title += f" after deploy {deployment.sha[:10]}"
+                if created < org.end:
+                    _add_incident(org, rng, ids, service, created, title, archetype, month)
 
 
 def _add_incident(
@@ -842,8 +873,8 @@ def _build_outcomes(org: Org, rng: random.Random) -> None:
     while month < org.end.date():
         for team in org.teams:
             improving = team.key.startswith(IMPROVING_TEAM)
-            # CSAT and churn follow the reliability improvement two months later
-            better = improving and i >= 5
+            # CSAT and churn follow the reliability improvement (from month 3) in the same month
+            better = improving and i >= 3
             csat = 4.4 if better else 3.7 if improving else 4.1
             churn = 1.4 if better else 2.6 if improving else 2.0
             org.outcomes.append(
@@ -955,7 +986,7 @@ def _record_stories(org: Org) -> None:
         PlantedStory(
             "reliability_then_outcomes",
             f"{IMPROVING_TEAM} has many slow incidents in months 1-3, few fast ones after;"
-            " its CSAT rises and churn falls two months later",
+            " its CSAT rises and churn falls from that month on",
             "business_outcomes csat/churn_rate per team",
         ),
         PlantedStory(

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import dlt
+import requests
 from dlt.sources import DltResource
 
-from ingestion.sources.http import ApiClient
+from ingestion.sources.http import ApiClient, is_not_found
 
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
 
@@ -194,7 +195,12 @@ def github_source(
         for repo, sha in dict.fromkeys(
             (d["repo"], d["sha"]) for d in deps if d["environment"] in production
         ):
-            body = client.get(f"/repos/{owner}/{repo}/commits/{sha}/status").json()
+            try:
+                body = client.get(f"/repos/{owner}/{repo}/commits/{sha}/status").json()
+            except requests.HTTPError as error:
+                if is_not_found(error):  # the sha no longer exists: it has no statuses
+                    continue
+                raise
             yield [s | {"repo": repo, "sha": body.get("sha", sha)} for s in body["statuses"]]
 
     @dlt.transformer(

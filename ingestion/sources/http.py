@@ -23,6 +23,11 @@ class SourceUnavailableError(RuntimeError):
     """The API kept failing after every retry."""
 
 
+def is_not_found(error: requests.HTTPError) -> bool:
+    """A 404 or 422: the thing asked about is gone (e.g. a commit force-pushed away)."""
+    return error.response is not None and error.response.status_code in (404, 422)
+
+
 class ApiClient:
     """A requests session for one source, with its auth and retry policy."""
 
@@ -47,6 +52,7 @@ class ApiClient:
         self.requests_made = 0
 
     def get(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
+        """GET with retries; any final answer other than 2xx raises requests.HTTPError."""
         url = path_or_url if "://" in path_or_url else f"{self.base_url}{path_or_url}"
         for attempt in range(1, self.max_attempts + 1):
             self.requests_made += 1

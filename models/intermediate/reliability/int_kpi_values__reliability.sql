@@ -35,6 +35,10 @@ downtime_by_period as (
     select * from {{ ref('int_service_downtime_by_period') }}
 ),
 
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
 service_catalog as (
     select * from {{ ref('service_catalog') }}
 ),
@@ -275,20 +279,55 @@ all_downtime as (
     where downtime_by_period.service_id in (select service_teams.service_id from service_teams)
 ),
 
+downtime_sums as (
+    select
+        team_key,
+        grain,
+        period_start,
+        sum(downtime_minutes) as downtime_minutes,
+        sum(downtime_cost) as downtime_cost,
+        sum(incident_count) as incident_count
+    from all_downtime
+    group by team_key, grain, period_start
+),
+
+-- every period of every team with a service: no downtime is a measured 100 % (and 0 cost)
 downtime_totals as (
     select
-        all_downtime.team_key,
-        all_downtime.grain,
-        all_downtime.period_start,
-        sum(all_downtime.downtime_minutes) as downtime_minutes,
-        sum(all_downtime.downtime_cost) as downtime_cost,
-        sum(all_downtime.incident_count) as incident_count,
-        max(all_downtime.days_in_period) * 24 * 60 * max(team_service_counts.services)
-            as service_minutes
-    from all_downtime
-    inner join team_service_counts
-        on all_downtime.team_key = team_service_counts.team_key
-    group by all_downtime.team_key, all_downtime.grain, all_downtime.period_start
+        team_service_counts.team_key,
+        periods.grain,
+        periods.period_start,
+        coalesce(downtime_sums.downtime_minutes, 0) as downtime_minutes,
+        coalesce(downtime_sums.downtime_cost, 0) as downtime_cost,
+        coalesce(downtime_sums.incident_count, 0) as incident_count,
+        periods.days_in_period * 24 * 60 * team_service_counts.services as service_minutes
+    from team_service_counts
+    cross join periods
+    left join downtime_sums
+        on team_service_counts.team_key = downtime_sums.team_key
+        and periods.grain = downtime_sums.grain
+        and periods.period_start = downtime_sums.period_start
+),
+
+-- incidents created, with 0 for the periods of a team with services that had none
+incident_count_values as (
+    select
+        downtime_totals.team_key,
+        'incident_count' as kpi_id,
+        downtime_totals.grain,
+        downtime_totals.period_start,
+        cast(coalesce(event_kpi_values.numerator, 0) as double precision) as value,
+        cast(coalesce(event_kpi_values.numerator, 0) as double precision) as numerator,
+        cast(null as double precision) as denominator,
+        cast(coalesce(event_kpi_values.sample_size, 0) as bigint) as sample_size,
+        cast(null as double precision) as value_p50,
+        cast(null as double precision) as value_p90
+    from downtime_totals
+    left join event_kpi_values
+        on downtime_totals.team_key = event_kpi_values.team_key
+        and downtime_totals.grain = event_kpi_values.grain
+        and downtime_totals.period_start = event_kpi_values.period_start
+        and event_kpi_values.kpi_id = 'incident_count'
 ),
 
 availability_values as (
@@ -323,6 +362,9 @@ downtime_cost_values as (
 
 final as (
     select * from event_kpi_values
+    where kpi_id != 'incident_count'
+    union all
+    select * from incident_count_values
     union all
     select * from availability_values
     union all

@@ -131,7 +131,11 @@ correlations as (
         outcome_measure,
         team_key,
         lag_months,
-        corr(outcome_value, kpi_value) as pearson,
+        -- a constant series has no correlation (duckdb answers NaN): null, not a number
+        case
+            when var_pop(kpi_value) > 0 and var_pop(outcome_value) > 0
+                then corr(outcome_value, kpi_value)
+        end as pearson,
         count(*) as n_points
     from paired_points
     group by business_goal, kpi_id, outcome_measure, team_key, lag_months
@@ -198,9 +202,11 @@ final as (
         correlation_claimed,
         case
             when outcome_first_value is null then 'no outcome data for team'
-            when not correlation_claimed
+            when n_points < {{ var("alignment_min_points") }}
                 then 'fewer than {{ var("alignment_min_points") }} paired months: '
                     || 'no correlation claimed'
+            when not correlation_claimed
+                then 'the KPI or the outcome did not vary: no correlation claimed'
             when kpi_improving and not outcome_moved
                 then 'KPI improving but outcome did not move: revisit the goal-to-KPI link'
             when kpi_improving and outcome_moved then 'KPI improving and outcome moved as expected'
