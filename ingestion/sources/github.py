@@ -85,35 +85,25 @@ def github_source(
                 if len(fresh) < len(page):  # sorted newest first: the rest is older
                     break
 
+    def pull_request_children(
+        prs: list[dict[str, Any]], endpoint: str
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every page of /pulls/{n}/<endpoint> of each PR, keyed to the PR."""
+        for pr in prs:
+            path = f"/repos/{owner}/{pr['repo']}/pulls/{pr['number']}/{endpoint}"
+            keys = {"repo": pr["repo"], "pull_number": pr["number"], "pull_request_id": pr["id"]}
+            for page in _pages(client, path, {"per_page": page_size}):
+                yield [item | keys for item in page]
+
     @dlt.transformer(data_from=pull_requests, primary_key="id", write_disposition="merge")
     def pull_request_reviews(prs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        for pr in prs:
-            for page in _pages(
-                client,
-                f"/repos/{owner}/{pr['repo']}/pulls/{pr['number']}/reviews",
-                {"per_page": page_size},
-            ):
-                yield [
-                    r
-                    | {"repo": pr["repo"], "pull_number": pr["number"], "pull_request_id": pr["id"]}
-                    for r in page
-                ]
+        yield from pull_request_children(prs, "reviews")
 
     @dlt.transformer(
         data_from=pull_requests, primary_key=("pull_request_id", "sha"), write_disposition="merge"
     )
     def pull_request_commits(prs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        for pr in prs:
-            for page in _pages(
-                client,
-                f"/repos/{owner}/{pr['repo']}/pulls/{pr['number']}/commits",
-                {"per_page": page_size},
-            ):
-                yield [
-                    c
-                    | {"repo": pr["repo"], "pull_number": pr["number"], "pull_request_id": pr["id"]}
-                    for c in page
-                ]
+        yield from pull_request_children(prs, "commits")
 
     @dlt.transformer(
         data_from=repositories,

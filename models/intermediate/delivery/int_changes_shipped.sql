@@ -196,7 +196,7 @@ next_deployment as (
     from merged
     inner join production
         on merged.repo = production.repo
-        and production.deployed_at >= merged.merged_at
+        and merged.merged_at <= production.deployed_at
     where merged.base_ref = merged.default_branch
 ),
 

@@ -79,7 +79,7 @@ from_deployments as (
         repo_settings.team_key,
         lower(deployments.environment) as environment,
         deployments.sha,
-        deployments.ref,
+        deployments.ref as git_ref,  -- noqa: RF04
         deployments.created_at,
         status_history.first_success_at as deployed_at,
         coalesce(latest_status.state, 'no_status') as result,
@@ -104,7 +104,7 @@ from_releases as (
         repo_settings.team_key,
         'production' as environment,
         releases.target_commitish as sha,
-        releases.tag_name as ref,
+        releases.tag_name as git_ref,
         releases.created_at,
         releases.published_at as deployed_at,
         case when releases.published_at is not null then 'success' else 'draft' end as result,
@@ -128,7 +128,7 @@ from_workflows as (
         repo_settings.team_key,
         'production' as environment,
         workflow_runs.head_sha as sha,
-        workflow_runs.head_branch as ref,
+        workflow_runs.head_branch as git_ref,
         workflow_runs.created_at,
         case when workflow_runs.conclusion = 'success' then workflow_runs.updated_at end
             as deployed_at,

@@ -223,11 +223,21 @@ latest_coverage as (
 ),
 
 latest_coverage_rollup as (
-    select team_key, repo, coverage_pct, grain, period_start
+    select
+        team_key,
+        repo,
+        coverage_pct,
+        grain,
+        period_start
     from latest_coverage
     where recency = 1
     union all
-    select 'organisation' as team_key, repo, coverage_pct, grain, period_start
+    select
+        'organisation' as team_key,
+        repo,
+        coverage_pct,
+        grain,
+        period_start
     from latest_coverage
     where recency = 1
 ),
@@ -248,7 +258,7 @@ escaped_defect_counts as (
         escaped_defects.team_key,
         periods.grain,
         periods.period_start,
-        count(*) as escaped
+        count(*) as escaped_defects
     from escaped_defects
     inner join periods
         on escaped_defects.event_at >= periods.period_start
@@ -361,6 +371,8 @@ issue_kpis as (
     group by delivered_issues_rollup.team_key, periods.grain, periods.period_start
 ),
 
+-- union branches take their column names from the first one
+-- noqa: disable=AL03,AL08,LT09
 kpi_rows as (
     select
         team_key, grain, period_start,
@@ -501,9 +513,9 @@ kpi_rows as (
     select
         deployment_kpis.team_key, deployment_kpis.grain, deployment_kpis.period_start,
         'escaped_defect_rate',
-        {{ kpibridge.safe_divide('coalesce(escaped_defect_counts.escaped, 0)',
+        {{ kpibridge.safe_divide('coalesce(escaped_defect_counts.escaped_defects, 0)',
                                  'deployment_kpis.deployments') }},
-        coalesce(escaped_defect_counts.escaped, 0),
+        coalesce(escaped_defect_counts.escaped_defects, 0),
         deployment_kpis.deployments,
         deployment_kpis.deployments,
         null,
@@ -542,18 +554,10 @@ kpi_rows as (
     from coverage_kpis
 ),
 
+-- noqa: enable=AL03,AL08,LT09
 final as (
     select
-        cast(team_key as {{ dbt.type_string() }}) as team_key,
-        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
-        cast(grain as {{ dbt.type_string() }}) as grain,
-        cast(period_start as date) as period_start,
-        cast(value as double precision) as value,
-        cast(numerator as double precision) as numerator,
-        cast(denominator as double precision) as denominator,
-        cast(sample_size as bigint) as sample_size,
-        cast(value_p50 as double precision) as value_p50,
-        cast(value_p90 as double precision) as value_p90
+        {{ kpibridge.kpi_value_columns() }}
     from kpi_rows
 )
 

@@ -11,16 +11,8 @@ versions as (
     select * from {{ ref('stg_jira__versions') }}
 ),
 
-team_sources as (
-    select * from {{ ref('team_sources') }}
-),
-
 project_teams as (
-    select
-        cast(source_key as {{ dbt.type_string() }}) as project_key,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from team_sources
-    where source_system = 'jira' and source_kind = 'project'
+    {{ kpibridge.source_teams('jira', 'project', 'project_key') }}
 ),
 
 version_additions as (

@@ -15,16 +15,8 @@ status_stages as (
     select * from {{ ref('jira_status_stages') }}
 ),
 
-team_sources as (
-    select * from {{ ref('team_sources') }}
-),
-
 project_teams as (
-    select
-        cast(source_key as {{ dbt.type_string() }}) as project_key,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from team_sources
-    where source_system = 'jira' and source_kind = 'project'
+    {{ kpibridge.source_teams('jira', 'project', 'project_key') }}
 ),
 
 status_changes as (
@@ -90,7 +82,7 @@ final as (
         project_teams.team_key,
         with_valid_to.interval_number,
         with_valid_to.status_name,
-        coalesce(status_stages.stage, 'waiting') as stage,
+        coalesce(status_stages.stage, 'waiting') as stage,  -- noqa: RF04
         with_valid_to.valid_from,
         with_valid_to.valid_to,
         with_valid_to.valid_to is null as is_current,

@@ -66,16 +66,8 @@ periods as (
     select * from {{ ref('int_periods') }}
 ),
 
-team_sources as (
-    select * from {{ ref('team_sources') }}
-),
-
 project_teams as (
-    select
-        cast(source_key as {{ dbt.type_string() }}) as project_key,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from team_sources
-    where source_system = 'jira' and source_kind = 'project'
+    {{ kpibridge.source_teams('jira', 'project', 'project_key') }}
 ),
 
 grains as (
@@ -189,16 +181,16 @@ events as (
     where work_category = 'tech_debt'
 
     {% for kpi_id, categories in story_point_kpis.items() %}
-    union all
-    select
-        team_key,
-        '{{ kpi_id }}' as kpi_id,
-        done_at as event_at,
-        case when work_category in ({{ kpibridge.sql_list(categories) }}) then 1.0 else 0.0 end
-            as numerator,
-        1.0 as denominator,
-        cast(story_points as double precision) as measure
-    from done_items
+        union all
+        select
+            team_key,
+            '{{ kpi_id }}' as kpi_id,
+            done_at as event_at,
+            case when work_category in ({{ kpibridge.sql_list(categories) }}) then 1.0 else 0.0 end
+                as numerator,
+            1.0 as denominator,
+            cast(story_points as double precision) as measure
+        from done_items
     {% endfor %}
 
     union all
@@ -355,9 +347,9 @@ counts as (
         cast(null as double precision) as value_p90
     from period_events
     where kpi_id in (
-        'throughput', 'support_escalations', 'defect_classification',
-        'change_requests_after_deadline', 'sprint_scope_added'
-    )
+            'throughput', 'support_escalations', 'defect_classification',
+            'change_requests_after_deadline', 'sprint_scope_added'
+        )
     group by team_key, kpi_id, grain, period_start
 ),
 
@@ -376,9 +368,9 @@ ratios as (
         cast(null as double precision) as value_p90
     from period_events
     where kpi_id in (
-        'flow_efficiency', 'bug_recurrence_rate', 'tech_debt_remediation_rate',
-        'say_do_ratio', 'on_time_delivery'
-    )
+            'flow_efficiency', 'bug_recurrence_rate', 'tech_debt_remediation_rate',
+            'say_do_ratio', 'on_time_delivery'
+        )
     group by team_key, kpi_id, grain, period_start
 ),
 
@@ -454,8 +446,9 @@ priority_defect_periods as (
     select
         priority_defect_events_with_organisation.team_key,
         grains.grain,
-        {{ kpibridge.period_start('grains.grain', 'priority_defect_events_with_organisation.event_at') }}
-            as period_start,
+        {{ kpibridge.period_start(
+            'grains.grain', 'priority_defect_events_with_organisation.event_at'
+        ) }} as period_start,
         sum(priority_defect_events_with_organisation.defects) as defects,
         sum(priority_defect_events_with_organisation.hours_logged)
         / {{ var('worklog_hours_per_day') }} as person_days_logged,
@@ -465,7 +458,9 @@ priority_defect_periods as (
     group by
         priority_defect_events_with_organisation.team_key,
         grains.grain,
-        {{ kpibridge.period_start('grains.grain', 'priority_defect_events_with_organisation.event_at') }}
+        {{ kpibridge.period_start(
+            'grains.grain', 'priority_defect_events_with_organisation.event_at'
+        ) }}
 ),
 
 priority_defects_per_person_day as (
@@ -573,16 +568,7 @@ unioned as (
 
 final as (
     select
-        cast(team_key as {{ dbt.type_string() }}) as team_key,
-        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
-        cast(grain as {{ dbt.type_string() }}) as grain,
-        cast(period_start as date) as period_start,
-        cast(value as double precision) as value,
-        cast(numerator as double precision) as numerator,
-        cast(denominator as double precision) as denominator,
-        cast(sample_size as bigint) as sample_size,
-        cast(value_p50 as double precision) as value_p50,
-        cast(value_p90 as double precision) as value_p90
+        {{ kpibridge.kpi_value_columns() }}
     from unioned
 )
 

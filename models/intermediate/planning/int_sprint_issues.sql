@@ -44,7 +44,8 @@ from_sprint_ids as (
         sprint_changes.item_position,
         trim(split_ids.sprint_id_text) as sprint_id_text
     from sprint_changes
-    cross join unnest({{ split_function }}(sprint_changes.from_value, ',')) as split_ids (sprint_id_text)
+    cross join
+        unnest({{ split_function }}(sprint_changes.from_value, ',')) as split_ids (sprint_id_text)
 ),
 
 to_sprint_ids as (
@@ -53,7 +54,8 @@ to_sprint_ids as (
         sprint_changes.item_position,
         trim(split_ids.sprint_id_text) as sprint_id_text
     from sprint_changes
-    cross join unnest({{ split_function }}(sprint_changes.to_value, ',')) as split_ids (sprint_id_text)
+    cross join
+        unnest({{ split_function }}(sprint_changes.to_value, ',')) as split_ids (sprint_id_text)
 ),
 
 -- a sprint id in the new value but not the old one was added, and the reverse was removed
@@ -207,9 +209,9 @@ stage_at_end as (
     from sprint_pairs
     inner join status_intervals
         on sprint_pairs.issue_id = status_intervals.issue_id
-        and status_intervals.valid_from <= sprint_pairs.sprint_end_at
+        and sprint_pairs.sprint_end_at >= status_intervals.valid_from
         and (
-            status_intervals.valid_to > sprint_pairs.sprint_end_at
+            sprint_pairs.sprint_end_at < status_intervals.valid_to
             or status_intervals.valid_to is null
         )
 ),

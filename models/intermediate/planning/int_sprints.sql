@@ -11,24 +11,12 @@ boards as (
     select * from {{ ref('stg_jira__boards') }}
 ),
 
-team_sources as (
-    select * from {{ ref('team_sources') }}
-),
-
 board_teams as (
-    select
-        cast(source_key as {{ dbt.type_string() }}) as board_id_text,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from team_sources
-    where source_system = 'jira' and source_kind = 'board'
+    {{ kpibridge.source_teams('jira', 'board', 'board_id_text') }}
 ),
 
 project_teams as (
-    select
-        cast(source_key as {{ dbt.type_string() }}) as project_key,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from team_sources
-    where source_system = 'jira' and source_kind = 'project'
+    {{ kpibridge.source_teams('jira', 'project', 'project_key') }}
 ),
 
 final as (

@@ -29,16 +29,8 @@ work_categories as (
     select * from {{ ref('work_categories') }}
 ),
 
-team_sources as (
-    select * from {{ ref('team_sources') }}
-),
-
 project_teams as (
-    select
-        cast(source_key as {{ dbt.type_string() }}) as project_key,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from team_sources
-    where source_system = 'jira' and source_kind = 'project'
+    {{ kpibridge.source_teams('jira', 'project', 'project_key') }}
 ),
 
 -- every category an issue matches, by label or by issue type
@@ -124,7 +116,9 @@ flow_milestones as (
 with_done as (
     select
         flow_milestones.*,
-        case when current_stage = 'done' then last_done_move_at end as done_at
+        case
+            when flow_milestones.current_stage = 'done' then flow_milestones.last_done_move_at
+        end as done_at
     from flow_milestones
 ),
 
@@ -134,7 +128,9 @@ active_time as (
         status_intervals.issue_id,
         -- summed in seconds so rounding cannot push flow efficiency above 100%
         sum(
-            {{ kpibridge.seconds_between('status_intervals.valid_from', 'status_intervals.valid_to') }}
+            {{ kpibridge.seconds_between(
+                'status_intervals.valid_from', 'status_intervals.valid_to'
+            ) }}
         ) / 3600.0 as active_hours
     from status_intervals
     inner join with_done
@@ -155,7 +151,7 @@ joined as (
         issues.priority_name,
         issue_categories.work_category,
         issues.status_name,
-        coalesce(with_done.current_stage, 'waiting') as stage,
+        coalesce(with_done.current_stage, 'waiting') as stage,  -- noqa: RF04
         issues.story_points,
         issues.created_at,
         issues.resolved_at,

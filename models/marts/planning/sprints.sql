@@ -32,9 +32,11 @@ final as (
         sprints.end_at,
         sprints.complete_at,
         cast(coalesce(sprint_counts.issues_at_start, 0) as bigint) as issues_at_start,
-        cast(coalesce(sprint_counts.issues_added_after_start, 0) as bigint) as issues_added_after_start,
+        cast(coalesce(sprint_counts.issues_added_after_start, 0) as bigint)
+            as issues_added_after_start,
         cast(coalesce(sprint_counts.issues_at_end, 0) as bigint) as issues_at_end,
-        cast(coalesce(sprint_counts.issues_done_of_committed, 0) as bigint) as issues_done_of_committed,
+        cast(coalesce(sprint_counts.issues_done_of_committed, 0) as bigint)
+            as issues_done_of_committed,
         cast(case
             when sprints.is_closed
                 then 100 * {{ kpibridge.safe_divide(
