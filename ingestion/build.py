@@ -8,7 +8,9 @@ blocked by the dbt writer's lock on the warehouse.
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -22,6 +24,7 @@ SEEDS_SCHEMA = "seeds"
 # seeds the app reads beside the marts (the glossary itself is the kpi_glossary mart)
 PUBLISHED_SEEDS = ("teams", "kpi_targets", "business_goals", "dora_benchmarks", "business_outcomes")
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
+log = logging.getLogger("kpibridge.build")
 
 
 class BuildError(RuntimeError):
@@ -64,11 +67,21 @@ def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROO
     os.environ["DBT_PROFILES_DIR"] = str(project)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ["KPIBRIDGE_DUCKDB"] = str(warehouse)
-    result = dbtRunner().invoke([*args, "--project-dir", str(project)])
+    # --quiet: dbt prints errors only; the summary below says what ran
+    result = dbtRunner().invoke([*args, "--quiet", "--project-dir", str(project)])
     failed = _failed_nodes(result.result)
     if failed or not result.success:
         detail = ", ".join(failed) if failed else repr(result.exception)
         raise BuildError(f"`dbt {' '.join(args)}` failed: {detail}")
+    log.info("dbt %s: %s", args[0], _status_counts(result.result))
+
+
+def _status_counts(run_result: object) -> str:
+    statuses = Counter(
+        str(getattr(item, "status", "")).lower()
+        for item in getattr(run_result, "results", None) or []
+    )
+    return ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
 
 
 def _release_dbt_duckdb() -> None:

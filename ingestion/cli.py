@@ -34,8 +34,6 @@ def default_marts_path() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # dlt warns once per column that only held nulls; real payloads have many, none actionable
-    logging.getLogger("dlt").setLevel(logging.ERROR)
     return int(args.handler(args) or 0)
 
 
@@ -201,6 +199,7 @@ def _build(args: argparse.Namespace, dbt_vars: dict[str, object] | None = None) 
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
+    print(f"published {args.marts or default_marts_path()}")
     return 0
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+# dlt warns once per column that only ever held nulls: real payloads have many, none actionable
+os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
 
 import dlt  # noqa: E402  - telemetry must be off before dlt reads its config
 

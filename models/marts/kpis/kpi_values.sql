@@ -82,6 +82,7 @@ spine as (
         teams.team_key,
         glossary.kpi_id,
         glossary.sources,
+        coalesce(glossary.aggregation like 'count%', false) as is_count,
         periods.grain,
         periods.period_start,
         periods.period_end,
@@ -124,6 +125,19 @@ joined as (
         and spine.period_start = business_periods.period_start
 ),
 
+-- a count over a mapped source with no events is a measured 0 (no deployments, no incidents
+-- this week), not missing data; every other KPI without events stays NULL
+zero_filled as (
+    select
+        *,
+        value is null
+        and is_count
+        and kpi_is_computed
+        and not coalesce(source_unmapped, false)
+        and not needs_business as is_zero_count
+    from joined
+),
+
 final as (
     select
         team_key,
@@ -131,15 +145,15 @@ final as (
         grain,
         period_start,
         period_end,
-        value,
-        numerator,
+        case when is_zero_count then 0 else value end as value,
+        case when is_zero_count then 0 else numerator end as numerator,
         denominator,
-        sample_size,
+        case when is_zero_count then 0 else sample_size end as sample_size,
         value_p50,
         value_p90,
         is_complete,
         case
-            when value is not null then null
+            when value is not null or is_zero_count then null
             when not kpi_is_computed then 'not computed by any model'
             when source_unmapped then 'source not mapped for team'
             when needs_business and grain = 'week' then 'business outcomes are monthly'
@@ -147,7 +161,7 @@ final as (
             when has_row and denominator = 0 then 'denominator is zero'
             else 'no events in period'
         end as null_reason
-    from joined
+    from zero_filled
 )
 
 select * from final
