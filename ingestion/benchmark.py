@@ -14,6 +14,7 @@ import duckdb
 
 from ingestion.pipeline import run_ingest, simulator_settings
 from ingestion.simulator.org import build_org
+from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
 
 
@@ -46,12 +47,16 @@ def run_benchmark(seed: int = 7, scale: int = 1, build: bool = True) -> dict[str
                         raise RuntimeError(f"{result.source} failed: {result.error}")
                     figures[f"ingest_{label}_{result.source}_seconds"] = result.seconds
         if build:
-            from ingestion.build import build_warehouse
+            from ingestion.build import REPO_ROOT, build_warehouse
 
             marts = Path(scratch) / "marts.duckdb"
+            project = project_with_seeds(org, REPO_ROOT, Path(scratch) / "project")
             started = time.perf_counter()
             build_warehouse(
-                warehouse, marts_path=marts, dbt_vars={"kpi_as_of_date": org.end.date().isoformat()}
+                warehouse,
+                marts_path=marts,
+                project_dir=project,
+                dbt_vars={"kpi_as_of_date": org.end.date().isoformat()},
             )
             figures["build_seconds"] = time.perf_counter() - started
             with duckdb.connect(str(marts), read_only=True) as con:

@@ -20,10 +20,12 @@ from ingestion.pipeline import (
     simulator_settings,
 )
 from ingestion.simulator.org import build_org
+from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator, serve_forever
 
 APP_ENTRY = REPO_ROOT / "app" / "Home.py"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
+DEFAULT_SEED = 7  # the org the committed seeds describe
 DEFAULT_PORTS = {"jira": 8081, "github": 8082, "pagerduty": 8083}
 
 
@@ -129,7 +131,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _org_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=7, help="synthetic org seed (default 7)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"synthetic org seed (default {DEFAULT_SEED})",
+    )
     parser.add_argument(
         "--scale",
         type=int,
@@ -186,7 +193,11 @@ def _report(results: list[SourceResult]) -> int:
     return 1 if any(r.error for r in results) else 0
 
 
-def _build(args: argparse.Namespace, dbt_vars: dict[str, object] | None = None) -> int:
+def _build(
+    args: argparse.Namespace,
+    dbt_vars: dict[str, object] | None = None,
+    project_dir: Path = REPO_ROOT,
+) -> int:
     from ingestion.build import BuildError, build_warehouse
 
     try:
@@ -195,6 +206,7 @@ def _build(args: argparse.Namespace, dbt_vars: dict[str, object] | None = None) 
             select=args.select,
             marts_path=args.marts or default_marts_path(),
             dbt_vars=dbt_vars,
+            project_dir=project_dir,
         )
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
@@ -241,8 +253,13 @@ def _demo(args: argparse.Namespace) -> int:
     if _report(results):
         return 1
     build_args = argparse.Namespace(duckdb=warehouse, marts=marts, select=None)
+    # the committed seeds describe the default org; another seed or scale brings its own
+    project = REPO_ROOT
+    if (args.seed, args.scale) != (DEFAULT_SEED, 1):
+        project = project_with_seeds(sim.org, REPO_ROOT, DEMO_DIR / "project")
     # the simulated history ends at the org's end: its last month is complete
-    if _build(build_args, dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat()}):
+    as_of = {"kpi_as_of_date": sim.org.end.date().isoformat()}
+    if _build(build_args, dbt_vars=as_of, project_dir=project):
         return 1
     print(f"warehouse {warehouse}\nmarts     {marts}")
     if args.no_serve:

@@ -5,6 +5,7 @@ a user replaces them with their own organisation's."""
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 from ingestion.simulator.model import Org
@@ -110,3 +111,20 @@ def write_seeds(org: Org, seeds_dir: Path) -> list[Path]:
             writer.writerows(rows)
         written.append(path)
     return written
+
+
+PROJECT_ENTRIES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds")
+
+
+def project_with_seeds(org: Org, project_dir: Path, destination: Path) -> Path:
+    """A copy of the dbt project whose organisation seeds describe `org` (another seed or
+    scale than the committed demo seeds); returns the copy's directory."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in PROJECT_ENTRIES:
+        source = project_dir / entry
+        if source.is_dir():
+            shutil.copytree(source, destination / entry, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, destination / entry)
+    write_seeds(org, destination / "seeds")
+    return destination

@@ -111,11 +111,33 @@ def test_app_in_chromium(app_url: str) -> None:
             page.wait_for_timeout(1500)  # let the Vega charts draw before the screenshot
             page.screenshot(path=str(ARTIFACTS / "reliability_checkout.png"), full_page=True)
 
+            # the planted stories a stakeholder should see: Checkout waits for reviews
+            sidebar.get_by_test_id("stSidebarNav").get_by_text("Delivery flow").click()
+            expect(page.get_by_text("Lead time for changes, by stage")).to_be_visible(
+                timeout=30_000
+            )
+            expect(page.get_by_text("the bottleneck was pickup").first).to_be_visible(
+                timeout=30_000
+            )
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "delivery_flow_checkout.png"), full_page=True)
+
+            sidebar.get_by_test_id("stSidebarNav").get_by_text("Business alignment").click()
+            expect(page.get_by_text("All pairs")).to_be_visible(timeout=30_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "alignment_checkout.png"), full_page=True)
+
             body = page.inner_text("body")
             assert "Traceback" not in body
             assert "Exception" not in body
             assert page.get_by_test_id("stException").count() == 0
         finally:
             browser.close()
-    for name in ("home_checkout", "scorecard_checkout", "reliability_checkout"):
+    for name in (
+        "home_checkout",
+        "scorecard_checkout",
+        "reliability_checkout",
+        "delivery_flow_checkout",
+        "alignment_checkout",
+    ):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 20_000
