@@ -155,37 +155,38 @@ sprint_pairs as (
     where sprints.start_at is not null
 ),
 
--- the last event at or before the sprint start / end
-events_at_start as (
+-- the last membership event at or before the sprint's start and its end
+sprint_moments as (
     select
-        ordered_events.issue_id,
-        ordered_events.sprint_id,
-        ordered_events.is_member_after,
-        row_number() over (
-            partition by ordered_events.issue_id, ordered_events.sprint_id
-            order by ordered_events.event_number desc
-        ) as recency
-    from ordered_events
-    inner join sprint_pairs
-        on ordered_events.issue_id = sprint_pairs.issue_id
-        and ordered_events.sprint_id = sprint_pairs.sprint_id
-    where ordered_events.changed_at <= sprint_pairs.sprint_start_at
+        issue_id,
+        sprint_id,
+        'start' as moment,
+        sprint_start_at as moment_at
+    from sprint_pairs
+    union all
+    select
+        issue_id,
+        sprint_id,
+        'end' as moment,
+        sprint_end_at as moment_at
+    from sprint_pairs
 ),
 
-events_at_end as (
+events_at_moments as (
     select
-        ordered_events.issue_id,
-        ordered_events.sprint_id,
+        sprint_moments.issue_id,
+        sprint_moments.sprint_id,
+        sprint_moments.moment,
         ordered_events.is_member_after,
         row_number() over (
-            partition by ordered_events.issue_id, ordered_events.sprint_id
+            partition by sprint_moments.issue_id, sprint_moments.sprint_id, sprint_moments.moment
             order by ordered_events.event_number desc
         ) as recency
     from ordered_events
-    inner join sprint_pairs
-        on ordered_events.issue_id = sprint_pairs.issue_id
-        and ordered_events.sprint_id = sprint_pairs.sprint_id
-    where ordered_events.changed_at <= sprint_pairs.sprint_end_at
+    inner join sprint_moments
+        on ordered_events.issue_id = sprint_moments.issue_id
+        and ordered_events.sprint_id = sprint_moments.sprint_id
+    where ordered_events.changed_at <= sprint_moments.moment_at
 ),
 
 additions_during_sprint as (
@@ -235,13 +236,15 @@ membership as (
         ) as was_added_during_sprint,
         coalesce(stage_at_end.stage = 'done', false) as done_at_sprint_end
     from sprint_pairs
-    left join events_at_start
+    left join events_at_moments as events_at_start
         on sprint_pairs.issue_id = events_at_start.issue_id
         and sprint_pairs.sprint_id = events_at_start.sprint_id
+        and events_at_start.moment = 'start'
         and events_at_start.recency = 1
-    left join events_at_end
+    left join events_at_moments as events_at_end
         on sprint_pairs.issue_id = events_at_end.issue_id
         and sprint_pairs.sprint_id = events_at_end.sprint_id
+        and events_at_end.moment = 'end'
         and events_at_end.recency = 1
     left join additions_during_sprint
         on sprint_pairs.issue_id = additions_during_sprint.issue_id
