@@ -55,7 +55,7 @@ def build_warehouse(
         build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
         run_dbt(build_args, warehouse, project_dir)
     finally:
-        _release_dbt_duckdb()
+        release_dbt_duckdb()
     publish_marts(warehouse, Path(marts_path))
 
 
@@ -84,7 +84,7 @@ def _status_counts(run_result: object) -> str:
     return ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
 
 
-def _release_dbt_duckdb() -> None:
+def release_dbt_duckdb() -> None:
     """Close the DuckDB instance dbt-duckdb keeps open for the life of the process.
 
     Without this, attaching the warehouse file to publish it fails with a file handle conflict.

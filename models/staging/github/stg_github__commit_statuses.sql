@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'commit_statuses') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'commit_statuses') }}
 ),
 
 renamed as (

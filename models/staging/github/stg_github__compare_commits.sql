@@ -1,11 +1,11 @@
 with
 
 commits as (
-    select * from {{ source('raw_github', 'compares__commits') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'compares__commits') }}
 ),
 
 compares as (
-    select * from {{ source('raw_github', 'compares') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'compares') }}
 ),
 
 joined as (

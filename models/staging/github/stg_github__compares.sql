@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'compares') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'compares') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'deployment_statuses') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'deployment_statuses') }}
 ),
 
 renamed as (

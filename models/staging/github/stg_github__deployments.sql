@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'deployments') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'deployments') }}
 ),
 
 renamed as (

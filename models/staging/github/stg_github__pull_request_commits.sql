@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'pull_request_commits') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'pull_request_commits') }}
 ),
 
 renamed as (

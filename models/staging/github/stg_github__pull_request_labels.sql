@@ -1,11 +1,11 @@
 with
 
 labels as (
-    select * from {{ source('raw_github', 'pull_requests__labels') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'pull_requests__labels') }}
 ),
 
 pull_requests as (
-    select * from {{ source('raw_github', 'pull_requests') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'pull_requests') }}
 ),
 
 joined as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'pull_request_reviews') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'pull_request_reviews') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'releases') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'releases') }}
 ),
 
 renamed as (

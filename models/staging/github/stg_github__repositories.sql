@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'repositories') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'repositories') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_github', 'workflow_runs') }}
+    select * from {{ kpibridge.declared_source('raw_github', 'workflow_runs') }}
 ),
 
 renamed as (

@@ -3,11 +3,11 @@
 with
 
 items as (
-    select * from {{ source('raw_jira', 'issue_changelogs__items') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issue_changelogs__items') }}
 ),
 
 changelogs as (
-    select * from {{ source('raw_jira', 'issue_changelogs') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issue_changelogs') }}
 ),
 
 joined as (

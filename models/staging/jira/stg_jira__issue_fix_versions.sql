@@ -1,11 +1,11 @@
 with
 
 fix_versions as (
-    select * from {{ source('raw_jira', 'issues__fields__fix_versions') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues__fields__fix_versions') }}
 ),
 
 issues as (
-    select * from {{ source('raw_jira', 'issues') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues') }}
 ),
 
 joined as (

@@ -1,11 +1,11 @@
 with
 
 labels as (
-    select * from {{ source('raw_jira', 'issues__fields__labels') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues__fields__labels') }}
 ),
 
 issues as (
-    select * from {{ source('raw_jira', 'issues') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues') }}
 ),
 
 joined as (

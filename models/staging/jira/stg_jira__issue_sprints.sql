@@ -2,11 +2,11 @@
 with
 
 sprints as (
-    select * from {{ source('raw_jira', 'issues__fields__customfield_10020') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues__fields__customfield_10020') }}
 ),
 
 issues as (
-    select * from {{ source('raw_jira', 'issues') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues') }}
 ),
 
 joined as (

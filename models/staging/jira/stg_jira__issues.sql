@@ -8,7 +8,7 @@
 with
 
 source as (
-    select * from {{ source('raw_jira', 'issues') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'issues') }}
 ),
 
 renamed as (

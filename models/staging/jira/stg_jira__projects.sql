@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_jira', 'projects') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'projects') }}
 ),
 
 renamed as (

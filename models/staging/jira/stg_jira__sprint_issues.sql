@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_jira', 'sprint_issues') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'sprint_issues') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_jira', 'sprints') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'sprints') }}
 ),
 
 renamed as (

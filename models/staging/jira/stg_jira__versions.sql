@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('raw_jira', 'versions') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'versions') }}
 ),
 
 projects as (
-    select * from {{ source('raw_jira', 'projects') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'projects') }}
 ),
 
 renamed as (

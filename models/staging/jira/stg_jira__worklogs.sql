@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_jira', 'worklogs') }}
+    select * from {{ kpibridge.declared_source('raw_jira', 'worklogs') }}
 ),
 
 renamed as (

@@ -8,7 +8,7 @@
 with
 
 source as (
-    select * from {{ source('raw_pagerduty', 'incident_log_entries') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'incident_log_entries') }}
 ),
 
 renamed as (

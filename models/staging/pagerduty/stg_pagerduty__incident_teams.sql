@@ -1,11 +1,11 @@
 with
 
 teams as (
-    select * from {{ source('raw_pagerduty', 'incidents__teams') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'incidents__teams') }}
 ),
 
 incidents as (
-    select * from {{ source('raw_pagerduty', 'incidents') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'incidents') }}
 ),
 
 joined as (

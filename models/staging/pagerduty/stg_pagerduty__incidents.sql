@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_pagerduty', 'incidents') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'incidents') }}
 ),
 
 renamed as (

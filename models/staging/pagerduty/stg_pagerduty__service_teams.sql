@@ -1,11 +1,11 @@
 with
 
 teams as (
-    select * from {{ source('raw_pagerduty', 'services__teams') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'services__teams') }}
 ),
 
 services as (
-    select * from {{ source('raw_pagerduty', 'services') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'services') }}
 ),
 
 joined as (

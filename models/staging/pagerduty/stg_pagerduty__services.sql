@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw_pagerduty', 'services') }}
+    select * from {{ kpibridge.declared_source('raw_pagerduty', 'services') }}
 ),
 
 renamed as (
