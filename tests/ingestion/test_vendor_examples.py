@@ -153,3 +153,10 @@ def test_every_model_builds_on_the_vendor_examples(example_warehouse: Path) -> N
     assert _count(example_warehouse, "marts.incidents") == 1
     assert _count(example_warehouse, "marts.work_items") == 1
     assert _count(example_warehouse, "staging.stg_jira__issue_labels") == 0
+    # releaseDate 1278385482288 ms in the example = 2010-07-06 06:24:42 UTC
+    assert (
+        _count(
+            example_warehouse, "staging.stg_jira__versions where release_date = date '2010-07-06'"
+        )
+        == 1
+    )

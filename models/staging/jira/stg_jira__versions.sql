@@ -20,7 +20,15 @@ renamed as (
         cast(source.archived as boolean) as is_archived,
         cast(source.overdue as boolean) as is_overdue,
         cast(source.start_date as date) as start_date,
-        cast(source.release_date as date) as release_date,
+        -- /versions sends releaseDate as a date string, but Atlassian's own example has epoch
+        -- milliseconds: dlt lands those beside it in a variant column
+        coalesce(
+            cast(source.release_date as date),
+            cast({{ dbt.dateadd(
+                'second', 'source.release_date__v_bigint / 1000',
+                "cast('1970-01-01' as timestamp)"
+            ) }} as date)
+        ) as release_date,
         cast(source._dlt_load_id as {{ dbt.type_string() }}) as dlt_load_id
     from source
     left join projects
