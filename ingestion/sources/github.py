@@ -3,6 +3,7 @@ compares between successive successful production deployments), releases, workfl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from dlt.sources import DltResource
 
 from ingestion.sources.http import ApiClient, is_not_found
 
+STATUS_CACHE_SIZE = 4096  # deployments whose statuses are kept for the second reader
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
 
 
@@ -129,12 +131,18 @@ def github_source(
             # oldest first, so compares see each repo's deployments in the order they happened
             yield sorted(rows, key=lambda d: (d["created_at"], d["id"]))
 
+    # deployment_statuses and compares both need the statuses of the same page of deployments:
+    # fetched once, the second reader takes them from here
+    @functools.lru_cache(maxsize=STATUS_CACHE_SIZE)
+    def statuses_of(repo: str, deployment_id: int) -> tuple[dict[str, Any], ...]:
+        path = f"/repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+        return tuple(s for page in _pages(client, path, {"per_page": page_size}) for s in page)
+
     @dlt.transformer(data_from=deployments, primary_key="id", write_disposition="merge")
     def deployment_statuses(deps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         for dep in deps:
-            path = f"/repos/{owner}/{dep['repo']}/deployments/{dep['id']}/statuses"
-            for page in _pages(client, path, {"per_page": page_size}):
-                yield [s | {"repo": dep["repo"], "deployment_id": dep["id"]} for s in page]
+            keys = {"repo": dep["repo"], "deployment_id": dep["id"]}
+            yield [status | keys for status in statuses_of(dep["repo"], dep["id"])]
 
     @dlt.transformer(
         data_from=deployments, primary_key=("repo", "base", "head"), write_disposition="merge"
@@ -145,11 +153,7 @@ def github_source(
         for dep in deps:
             if dep["environment"] not in production:
                 continue
-            path = f"/repos/{owner}/{dep['repo']}/deployments/{dep['id']}/statuses"
-            states = {
-                s["state"] for page in _pages(client, path, {"per_page": page_size}) for s in page
-            }
-            if "success" not in states:
+            if all(s["state"] != "success" for s in statuses_of(dep["repo"], dep["id"])):
                 continue
             base = last_sha.get(dep["repo"])
             last_sha[dep["repo"]] = dep["sha"]
