@@ -50,6 +50,9 @@ work_items as (
 merged as (
     select
         pull_requests.*,
+        {{ kpibridge.first_jira_key(
+            "pull_requests.title || ' ' || coalesce(pull_requests.head_ref, '')"
+        ) }} as jira_issue_key,
         team_sources.team_key,
         repositories.default_branch
     from pull_requests
@@ -241,8 +244,7 @@ joined as (
         merged.pull_number,
         merged.author_key,
         merged.title,
-        {{ kpibridge.first_jira_key("merged.title || ' ' || coalesce(merged.head_ref, '')") }}
-            as jira_issue_key,
+        merged.jira_issue_key,
         merged.head_ref,
         merged.base_ref,
         merged.additions,
@@ -280,8 +282,7 @@ joined as (
         on merged.pull_request_id = shipping.pull_request_id
         and shipping.preference = 1
     left join work_items
-        on {{ kpibridge.first_jira_key("merged.title || ' ' || coalesce(merged.head_ref, '')") }}
-        = work_items.issue_key
+        on merged.jira_issue_key = work_items.issue_key
 ),
 
 final as (

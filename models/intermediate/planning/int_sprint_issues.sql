@@ -38,71 +38,48 @@ sprint_changes as (
     where field = 'Sprint'
 ),
 
-from_sprint_ids as (
+-- every sprint id named before and after each change
+sprint_ids as (
     select
         sprint_changes.changelog_id,
         sprint_changes.item_position,
+        'before' as side,
         trim(split_ids.sprint_id_text) as sprint_id_text
     from sprint_changes
     cross join
         unnest({{ split_function }}(sprint_changes.from_value, ',')) as split_ids (sprint_id_text)
-),
-
-to_sprint_ids as (
+    union all
     select
         sprint_changes.changelog_id,
         sprint_changes.item_position,
+        'after' as side,
         trim(split_ids.sprint_id_text) as sprint_id_text
     from sprint_changes
     cross join
         unnest({{ split_function }}(sprint_changes.to_value, ',')) as split_ids (sprint_id_text)
 ),
 
--- a sprint id in the new value but not the old one was added, and the reverse was removed
-added_events as (
-    select
-        sprint_changes.issue_id,
-        cast(to_sprint_ids.sprint_id_text as bigint) as sprint_id,
-        sprint_changes.changed_at,
-        sprint_changes.changelog_id,
-        sprint_changes.item_position,
-        true as is_member_after
-    from to_sprint_ids
-    inner join sprint_changes
-        on to_sprint_ids.changelog_id = sprint_changes.changelog_id
-        and to_sprint_ids.item_position = sprint_changes.item_position
-    left join from_sprint_ids
-        on to_sprint_ids.changelog_id = from_sprint_ids.changelog_id
-        and to_sprint_ids.item_position = from_sprint_ids.item_position
-        and to_sprint_ids.sprint_id_text = from_sprint_ids.sprint_id_text
-    where to_sprint_ids.sprint_id_text != ''
-        and from_sprint_ids.sprint_id_text is null
-),
-
-removed_events as (
-    select
-        sprint_changes.issue_id,
-        cast(from_sprint_ids.sprint_id_text as bigint) as sprint_id,
-        sprint_changes.changed_at,
-        sprint_changes.changelog_id,
-        sprint_changes.item_position,
-        false as is_member_after
-    from from_sprint_ids
-    inner join sprint_changes
-        on from_sprint_ids.changelog_id = sprint_changes.changelog_id
-        and from_sprint_ids.item_position = sprint_changes.item_position
-    left join to_sprint_ids
-        on from_sprint_ids.changelog_id = to_sprint_ids.changelog_id
-        and from_sprint_ids.item_position = to_sprint_ids.item_position
-        and from_sprint_ids.sprint_id_text = to_sprint_ids.sprint_id_text
-    where from_sprint_ids.sprint_id_text != ''
-        and to_sprint_ids.sprint_id_text is null
-),
-
+-- a sprint id only after the change was added, one only before it was removed
 membership_events as (
-    select * from added_events
-    union all
-    select * from removed_events
+    select
+        sprint_changes.issue_id,
+        cast(sprint_ids.sprint_id_text as bigint) as sprint_id,
+        sprint_changes.changed_at,
+        sprint_changes.changelog_id,
+        sprint_changes.item_position,
+        max(case when sprint_ids.side = 'after' then 1 else 0 end) = 1 as is_member_after
+    from sprint_ids
+    inner join sprint_changes
+        on sprint_ids.changelog_id = sprint_changes.changelog_id
+        and sprint_ids.item_position = sprint_changes.item_position
+    where sprint_ids.sprint_id_text != ''
+    group by
+        sprint_changes.issue_id,
+        sprint_ids.sprint_id_text,
+        sprint_changes.changed_at,
+        sprint_changes.changelog_id,
+        sprint_changes.item_position
+    having count(distinct sprint_ids.side) = 1
 ),
 
 ordered_events as (
