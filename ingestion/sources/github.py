@@ -10,15 +10,16 @@ from typing import Any
 import dlt
 import requests
 from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client import RESTClient
 
-from ingestion.sources.http import ApiClient, is_not_found
+from ingestion.sources.http import is_not_found, source_client
 
 STATUS_CACHE_SIZE = 4096  # deployments whose statuses are kept for the second reader
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
 
 
 def _pages(
-    client: ApiClient, path: str, params: dict[str, Any], key: str | None = None
+    client: RESTClient, path: str, params: dict[str, Any], key: str | None = None
 ) -> Iterator[list[dict[str, Any]]]:
     """Follow the Link header's rel="next" until the last page."""
     url: str | None = path
@@ -40,7 +41,7 @@ def github_source(
     production_environments: list[str] | None = None,
     page_size: int = 100,
 ) -> list[DltResource]:
-    client = ApiClient(
+    client = source_client(
         "github",
         base_url,
         AUTH_KEY,

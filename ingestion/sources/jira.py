@@ -10,8 +10,10 @@ from typing import Any
 
 import dlt
 from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 
-from ingestion.sources.http import ApiClient
+from ingestion.sources.http import source_client
 
 AUTH_KEY = (
     "SOURCES__JIRA__EMAIL and SOURCES__JIRA__API_TOKEN "
@@ -25,7 +27,7 @@ ISSUE_FIELDS = (
 )
 
 
-def _page_bean(client: ApiClient, path: str, page_size: int) -> Iterator[list[dict[str, Any]]]:
+def _page_bean(client: RESTClient, path: str, page_size: int) -> Iterator[list[dict[str, Any]]]:
     """PageBean {startAt, maxResults, isLast, values}: stop on isLast, not on nextPage."""
     start = 0
     while True:
@@ -63,8 +65,12 @@ def jira_source(
     start_date: str = "2000-01-01T00:00:00.000+0000",
     page_size: int = 100,
 ) -> list[DltResource]:
-    client = ApiClient(
-        "jira", base_url, AUTH_KEY, auth=(email, api_token), headers={"Accept": "application/json"}
+    client = source_client(
+        "jira",
+        base_url,
+        AUTH_KEY,
+        auth=HttpBasicAuth(email, api_token),
+        headers={"Accept": "application/json"},
     )
 
     @dlt.resource(name="projects", primary_key="id", write_disposition="merge")

@@ -8,14 +8,15 @@ from typing import Any
 
 import dlt
 from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client import RESTClient
 
-from ingestion.sources.http import ApiClient
+from ingestion.sources.http import source_client
 
 AUTH_KEY = "SOURCES__PAGERDUTY__API_TOKEN (sources.pagerduty.api_token in .dlt/secrets.toml)"
 
 
 def _offset_pages(
-    client: ApiClient, path: str, key: str, params: dict[str, Any] | None = None, limit: int = 100
+    client: RESTClient, path: str, key: str, params: dict[str, Any] | None = None, limit: int = 100
 ) -> Iterator[list[dict[str, Any]]]:
     """Classic pagination: stop on more == false, or when `more` is missing."""
     offset = 0
@@ -34,7 +35,7 @@ def pagerduty_source(
     start_date: str = "2000-01-01T00:00:00Z",
     reopen_window_days: int = 30,
 ) -> list[DltResource]:
-    client = ApiClient(
+    client = source_client(
         "pagerduty",
         base_url,
         AUTH_KEY,
