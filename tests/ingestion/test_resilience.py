@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from ingestion.pipeline import run_ingest, simulator_settings
+from ingestion.simulator.expected import expected_rows
 from ingestion.simulator.faults import Faults
 from ingestion.simulator.org import build_org, mutate_org
 from ingestion.simulator.server import Simulator
 from ingestion.sources import http
 from tests.conftest import Landed
-from tests.ingestion.test_landing import expected_counts
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_faults_mid_run_are_retried_and_the_result_is_complete(
         results = run_ingest(duckdb_path=warehouse, settings=simulator_settings(sim.urls))
     assert [r.error for r in results] == [None, None, None]
     landed = Landed(sim.org, warehouse, results, dict(sim.request_counts))
-    expected = expected_counts(sim.org)
+    expected = expected_rows(sim.org)
     assert {table: landed.count(table) for table in expected} == expected
     # Retry-After (Jira, PagerDuty) and x-ratelimit-reset (GitHub) were honoured: 3 s, give
     # or take the second the reset epoch is rounded to
@@ -63,7 +63,7 @@ def test_bad_token_names_source_and_key_and_keeps_stored_data(
     warehouse = tmp_path / "copy.duckdb"
     warehouse.write_bytes(landed.warehouse.read_bytes())
     before = Landed(landed.org, warehouse, [], {})
-    tables = [t for t in expected_counts(landed.org) if t.startswith(f"raw_{source}.")]
+    tables = [t for t in expected_rows(landed.org) if t.startswith(f"raw_{source}.")]
     counts = {t: before.count(t) for t in tables}
     secret = "wrong-secret-value"
     with Simulator(build_org()) as sim:
