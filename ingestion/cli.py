@@ -118,6 +118,28 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="stop after the build")
     demo.set_defaults(handler=_demo)
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the sources and compare the accounts with the team mapping seeds",
+        description="Check each configured source (reachable, token, read scopes, one page of "
+        "each endpoint), list what the accounts contain and compare it with seeds/: unmapped "
+        "and missing repositories, boards and services, teams without an incident source, "
+        "KPIs that cannot be computed. Exit 1 when something needs fixing.",
+    )
+    doctor.add_argument(
+        "--draft-seeds",
+        type=Path,
+        metavar="DIR",
+        help="write first teams.csv, team_sources.csv and service_catalog.csv to DIR",
+    )
+    doctor.add_argument(
+        "--simulator",
+        action="store_true",
+        help="check a simulator started for this run (no accounts needed)",
+    )
+    _org_options(doctor)
+    doctor.set_defaults(handler=_doctor)
+
     benchmark = commands.add_parser(
         "benchmark",
         help="time simulate -> ingest -> build and print the figures",
@@ -265,6 +287,29 @@ def _demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     return _serve(argparse.Namespace(marts=marts, port=args.port, no_browser=args.no_browser))
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from ingestion.config import project_vars, source_settings
+    from ingestion.doctor import draft_seeds, run_doctor
+
+    rules = project_vars()
+    production, workflows = rules["production_environments"], rules["deployment_workflows"]
+    simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
+    with simulator as sim:
+        settings = (
+            simulator_settings(sim.urls)
+            if sim
+            else {source: source_settings(source) for source in SOURCES}
+        )
+        report = run_doctor(settings, REPO_ROOT / "seeds", production, workflows)
+    for finding in report.findings:
+        mark = "ok  " if finding.ok else "FIX "
+        print(f"{mark}{finding.source:10s} {finding.check}: {finding.detail}")
+    if args.draft_seeds:
+        for path in draft_seeds(report.inventory, args.draft_seeds, production, workflows):
+            print(f"drafted {path}")
+    return 0 if report.ok else 1
 
 
 def _benchmark(args: argparse.Namespace) -> int:
