@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
+from ingestion.config import ConfigError, check_settings_files
 from ingestion.pipeline import (
     REPO_ROOT,
     SOURCES,
@@ -36,6 +37,11 @@ def default_marts_path() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        check_settings_files()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     return int(args.handler(args) or 0)
 
 
