@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -167,10 +168,21 @@ def _org_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scale",
-        type=int,
+        type=_positive_int,
         default=1,
         help="multiplies teams and repos (1: 4 teams, 12 repos, 6 months)",
     )
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1 (a scale of 0 is an empty organisation)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number, e.g. 1 or 10") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is below 1: the smallest org is --scale 1")
+    return value
 
 
 def _warehouse_option(parser: argparse.ArgumentParser) -> None:
@@ -264,7 +276,14 @@ def _serve(args: argparse.Namespace) -> int:
         "--server.headless",
         "true" if args.no_browser else "false",
     ]
-    return subprocess.call(command, env={**os.environ, "KPIBRIDGE_MARTS": str(marts)})
+    app = subprocess.Popen(command, env={**os.environ, "KPIBRIDGE_MARTS": str(marts)})
+    # a service manager stops us with SIGTERM: Streamlit must stop with us, not linger
+    signal.signal(signal.SIGTERM, lambda *_: app.terminate())
+    try:
+        return app.wait()
+    except KeyboardInterrupt:
+        app.terminate()
+        return app.wait()
 
 
 def _demo(args: argparse.Namespace) -> int:

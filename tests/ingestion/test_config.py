@@ -43,3 +43,12 @@ def test_well_formed_files_pass(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[sources.jira]\nstart_date = "2026-01-01"\n')
     (tmp_path / "secrets.toml").write_text('[sources.jira]\napi_token = "x"\n')
     check_settings_files(tmp_path)
+
+
+def test_a_scale_below_one_is_refused_with_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    from ingestion.cli import main
+
+    with pytest.raises(SystemExit) as exit_code:
+        main(["benchmark", "--scale", "0"])
+    assert exit_code.value.code == 2
+    assert "--scale: 0 is below 1: the smallest org is --scale 1" in capsys.readouterr().err
