@@ -1,5 +1,7 @@
 -- Every team x glossary KPI/signal x grain x period, with the computed value where there is one
--- and the reason it is missing where there is not (no data is NULL, never 0).
+-- and the precise reason it is missing where there is not (no data is NULL, never 0): no model,
+-- a source the team has not mapped, unrecovered failed deployments, what the data must contain
+-- when the team never gets a value (macro modelled_kpis), or simply no events in the period.
 with
 
 teams as (
