@@ -9,10 +9,11 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ingestion.simulator import github_api, jira_api, pagerduty_api
-from ingestion.simulator.common import Credentials, NotFound
+from ingestion.simulator.common import BadRequest, Credentials, NotFound
 from ingestion.simulator.faults import Faults
 from ingestion.simulator.model import Org
 
@@ -84,6 +85,21 @@ class Simulator:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                self._serve(module.ROUTES, ())
+
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                # read the body first: the connection stays usable whatever the answer
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    return self._send(400, {"message": "Problems parsing JSON"}, {})
+                self._serve(getattr(module, "POST_ROUTES", []), (body,))
+
+            def _serve(self, routes: list[tuple[str, Any]], extra: tuple[Any, ...]) -> None:
+                """Faults, auth, then the first route matching the path; `extra` holds what
+                the method adds to a handler's arguments (a POST's JSON body)."""
                 n = sim._count(api)
                 fault = sim.faults.pick(api, n)
                 if fault == "reset":
@@ -104,13 +120,15 @@ class Simulator:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query, keep_blank_values=True)
                 base_url = f"http://{self.headers.get('Host')}"
-                for pattern, handler in module.ROUTES:
+                for pattern, handler in routes:
                     match = re.fullmatch(pattern, parts.path)
                     if match:
                         try:
-                            body, headers = handler(sim.org, match, query, base_url)
+                            body, headers = handler(sim.org, match, query, base_url, *extra)
                         except NotFound:
                             return self._send(404, {"message": "Not Found"}, {})
+                        except BadRequest as exc:
+                            return self._send(400, {"errorMessages": [str(exc)]}, {})
                         return self._send(
                             200,
                             body,
