@@ -178,7 +178,8 @@ def search_jql(org: Org, m: re.Match[str], q: common.Query, base: str):
         fmt = "%Y-%m-%d %H:%M" if " " in updated["at"] else "%Y-%m-%d"
         since = datetime.strptime(updated["at"], fmt).replace(tzinfo=UTC)
         issues = [i for i in issues if i.updated >= since]
-    issues = sorted(issues, key=lambda i: (i.updated, int(i.id)))
+    # timestamps as sort keys: comparing aware datetimes is slow on large orgs
+    issues = sorted(issues, key=lambda i: (i.updated.timestamp(), int(i.id)))
     start = int(common.param(q, "nextPageToken", "0") or 0)
     size = common.page_bounds(q, "maxResults", 50, 100)
     expand = (common.param(q, "expand", "") or "").split(",")
@@ -223,12 +224,13 @@ def changelog(org: Org, m: re.Match[str], q: common.Query, base: str):
 def changelog_bulkfetch(org: Org, m: re.Match[str], q: common.Query, base: str, body: Any):
     """Histories of up to 1000 issues sorted by date and issue id, oldest first; the page
     holds maxResults histories, grouped per issue; nextPageToken is opaque."""
-    wanted = [str(k) for k in (body or {}).get("issueIdsOrKeys") or []]
+    wanted = {str(k) for k in (body or {}).get("issueIdsOrKeys") or []}
     if not wanted or len(wanted) > BULK_CHANGELOG_ISSUES:
         raise common.BadRequest(f"issueIdsOrKeys must name 1 to {BULK_CHANGELOG_ISSUES} issues")
     issues = [i for i in org.issues if i.id in wanted or i.key in wanted]
     histories = sorted(
-        ((h, i.id) for i in issues for h in i.changelog), key=lambda hi: (hi[0].created, int(hi[1]))
+        ((h, i.id) for i in issues for h in i.changelog),
+        key=lambda hi: (hi[0].created.timestamp(), int(hi[1])),
     )
     start = int(body.get("nextPageToken") or 0)
     size = max(1, min(1000, int(body.get("maxResults") or 1000)))
@@ -280,7 +282,7 @@ def worklogs_updated(org: Org, m: re.Match[str], q: common.Query, base: str):
     since = int(common.param(q, "since", "0") or 0)
     changed = sorted(
         (w for i in org.issues for w in i.worklogs if _epoch_ms(w.updated) >= since),
-        key=lambda w: (w.updated, int(w.id)),
+        key=lambda w: (_epoch_ms(w.updated), int(w.id)),
     )
     page = changed[:WORKLOG_IDS_PAGE]
     until = _epoch_ms(page[-1].updated) if page else since

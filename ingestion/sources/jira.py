@@ -36,6 +36,13 @@ MAX_SEARCH_PAGE = 100
 MAX_PAGE_BEAN = 50
 MAX_BULK_CHANGELOG_PAGE = 1000
 BULK_CHANGELOG_ISSUES = 1000  # issues per bulk changelog request (the documented limit)
+ISSUE_COLUMNS: dict[str, Any] = {
+    "fields__resolutiondate": {"data_type": "text"},
+    "fields__duedate": {"data_type": "text"},
+    "fields__customfield_10016": {"data_type": "double"},
+    "fields__assignee__account_id": {"data_type": "text"},
+}
+# Atlassian's bulk changelog example has epoch seconds where the API answers ISO timestamps
 CHANGELOG_COLUMNS: dict[str, Any] = {"created": {"data_type": "timestamp"}}
 
 
@@ -120,15 +127,13 @@ def _changelog_rows(
     return [h | {"issue_id": issue_id, "issue_key": issue_key} for h in histories]
 
 
-def _as_changelogs(rows: list[dict[str, Any]]) -> Any:
-    """Changelog rows yielded by the issues resource land in their own table."""
+def _as_table(rows: list[dict[str, Any]], table: str, columns: dict[str, Any]) -> Any:
+    """The issues resource yields two tables, each with its own column hints (on the
+    resource they would apply to both)."""
     return dlt.mark.with_hints(
         rows,
         dlt.mark.make_hints(
-            table_name="issue_changelogs",
-            primary_key="id",
-            write_disposition="merge",
-            columns=CHANGELOG_COLUMNS,
+            table_name=table, primary_key="id", write_disposition="merge", columns=columns
         ),
         create_table_variant=True,
     )
@@ -197,18 +202,9 @@ def jira_source(
                     issue_keys.get(str(log["issueId"])),
                 )
             ]
-            yield _as_changelogs(rows)
+            yield _as_table(rows, "issue_changelogs", CHANGELOG_COLUMNS)
 
-    @dlt.resource(
-        primary_key="id",
-        write_disposition="merge",
-        columns={
-            "fields__resolutiondate": {"data_type": "text"},
-            "fields__duedate": {"data_type": "text"},
-            "fields__customfield_10016": {"data_type": "double"},
-            "fields__assignee__account_id": {"data_type": "text"},
-        },
-    )
+    @dlt.resource(primary_key="id", write_disposition="merge")
     def issues() -> Iterator[Any]:
         """Issues updated since the last run, each with its changelog: the search's
         `expand=changelog` carries a capped number of histories per issue, so issues with
@@ -253,9 +249,9 @@ def jira_source(
                 else:
                     changelog_rows += _changelog_rows(histories, str(issue["id"]), issue["key"])
                 issue_rows.append(issue)
-            yield issue_rows
+            yield _as_table(issue_rows, "issues", ISSUE_COLUMNS)
             if changelog_rows:
-                yield _as_changelogs(changelog_rows)
+                yield _as_table(changelog_rows, "issue_changelogs", CHANGELOG_COLUMNS)
             if len(incomplete) >= BULK_CHANGELOG_ISSUES:
                 yield from bulk_changelogs(incomplete)
                 incomplete = {}
