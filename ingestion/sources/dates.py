@@ -17,14 +17,22 @@ def parse_start_date(value: str | date, key: str) -> datetime:
     elif isinstance(value, date):
         parsed = datetime.combine(value, datetime.min.time())
     else:
-        try:
-            parsed = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            env = key.upper().replace(".", "__")
-            raise ValueError(
-                f"{key} = {value!r} is not a date (set in .dlt/config.toml or {env}): write "
-                f"YYYY-MM-DD or an ISO 8601 timestamp, e.g. {EXAMPLES}"
-            ) from None
+        parsed = _fromisoformat(str(value).strip())
+    if parsed is None:
+        # raised outside the failed parse: callers that report the innermost exception of a
+        # chain must show this message, not the parser's
+        env = key.upper().replace(".", "__")
+        raise ValueError(
+            f"{key} = {value!r} is not a date (set in .dlt/config.toml or {env}): write "
+            f"YYYY-MM-DD or an ISO 8601 timestamp, e.g. {EXAMPLES}"
+        )
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def _fromisoformat(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
