@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ingestion.simulator import github_api, jira_api, pagerduty_api
@@ -88,7 +87,7 @@ class Simulator:
                 self._serve(module.ROUTES, ())
 
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
-                # read the body first: the connection stays usable whatever the answer
+                # POST_ROUTES handlers take the parsed JSON body as a fifth argument
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 try:
@@ -97,9 +96,7 @@ class Simulator:
                     return self._send(400, {"message": "Problems parsing JSON"}, {})
                 self._serve(getattr(module, "POST_ROUTES", []), (body,))
 
-            def _serve(self, routes: list[tuple[str, Any]], extra: tuple[Any, ...]) -> None:
-                """Faults, auth, then the first route matching the path; `extra` holds what
-                the method adds to a handler's arguments (a POST's JSON body)."""
+            def _serve(self, routes: list, extra: tuple) -> None:
                 n = sim._count(api)
                 fault = sim.faults.pick(api, n)
                 if fault == "reset":
