@@ -243,8 +243,8 @@ def jira_source(
                     latest, at_latest = updated, set()
                 at_latest.add(issue["id"])
                 changelog = issue.pop("changelog", None) or {}
-                histories = changelog.get("histories")
-                if histories is None or int(changelog.get("total", 0)) > len(histories):
+                histories, total = changelog.get("histories"), changelog.get("total")
+                if histories is None or total is None or int(total) > len(histories):
                     incomplete[str(issue["id"])] = issue["key"]
                 else:
                     changelog_rows += _changelog_rows(histories, str(issue["id"]), issue["key"])
