@@ -162,9 +162,15 @@ def jira_source(
     def size(maximum: int) -> int:
         return min(page_size, maximum) if page_size else maximum
 
+    def pages(path: str, **kwargs: Any) -> Iterator[Any]:
+        """client.paginate without dlt's raise-for-status response hook: requests runs hooks
+        inside the session's send, where it would pre-empt the session's own answer to a
+        rejected token (SourceAuthError naming the key) with a bare HTTPError."""
+        return client.paginate(path, hooks={"response": []}, **kwargs)
+
     @dlt.resource(name="projects", primary_key="id", write_disposition="merge")
     def projects_resource() -> Iterator[list[dict[str, Any]]]:
-        for page in client.paginate(
+        for page in pages(
             "/rest/api/3/project/search",
             paginator=PageBeanPaginator(size(MAX_PAGE_BEAN)),
             data_selector="values",
@@ -184,7 +190,7 @@ def jira_source(
     def bulk_changelogs(issue_keys: dict[str, str]) -> Iterator[Any]:
         """Every history of these issues (id -> key), oldest first, in as few pages as the
         API allows."""
-        for page in client.paginate(
+        for page in pages(
             "/rest/api/3/changelog/bulkfetch",
             method="POST",
             json={"issueIdsOrKeys": list(issue_keys), "maxResults": size(MAX_BULK_CHANGELOG_PAGE)},
@@ -219,7 +225,7 @@ def jira_source(
         jql = f'{scope}updated >= "{_jql_since(cursor)}" ORDER BY updated ASC'
         incomplete: dict[str, str] = {}  # issue id -> key: changelog to fetch in bulk
         latest, at_latest = cursor, set(loaded_at_cursor)
-        for page in client.paginate(
+        for page in pages(
             "/rest/api/3/search/jql",
             params={
                 "jql": jql,
@@ -268,7 +274,7 @@ def jira_source(
         paginator = WorklogsUpdatedPaginator(
             state.get("updated_since_ms") or int(start.timestamp() * 1000)
         )
-        for page in client.paginate(
+        for page in pages(
             "/rest/api/3/worklog/updated", paginator=paginator, data_selector="values"
         ):
             ids = [value["worklogId"] for value in page]
@@ -281,7 +287,7 @@ def jira_source(
         """All boards, or those of the configured projects (Jira filters by `projectKeyOrId`;
         the board payload need not say its project, so the one it was listed for is kept)."""
         for project_key in projects or [None]:
-            for page in client.paginate(
+            for page in pages(
                 "/rest/agile/1.0/board",
                 params={"projectKeyOrId": project_key} if project_key else {},
                 paginator=PageBeanPaginator(size(MAX_PAGE_BEAN)),
@@ -309,7 +315,7 @@ def jira_source(
         for board in board_page:
             known_open = open_sprints.get(str(board["id"]))
             listed: list[dict[str, Any]] = []
-            for page in client.paginate(
+            for page in pages(
                 f"/rest/agile/1.0/board/{board['id']}/sprint",
                 params={} if known_open is None else {"state": "active,future"},
                 paginator=PageBeanPaginator(size(MAX_PAGE_BEAN)),
