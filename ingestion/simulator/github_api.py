@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ingestion.simulator import common as server
+from ingestion.simulator import github_graphql
 from ingestion.simulator.model import Commit, Deployment, Org, PullRequest, Repo
 
 UNAUTHORIZED = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
@@ -399,3 +400,5 @@ ROUTES: list[tuple[str, server.Handler]] = [
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/commits/(?P<ref>[^/]+)/status", combined_status),
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/actions/runs", list_runs),
 ]
+
+POST_ROUTES = github_graphql.POST_ROUTES
