@@ -97,10 +97,17 @@ def _index(cursor: str) -> int:
     return int(base64.b64decode(cursor).decode().rsplit(":", 1)[1])
 
 
-def connection(items: list[Any], first: int | None = None, after: str | None = None, **_: Any):
-    """A page of `items` as GitHub's cursor connections return it (first/after only)."""
+def connection(
+    items: list[Any],
+    render: Callable[[Any], Resolved],
+    first: int | None = None,
+    after: str | None = None,
+    **_: Any,
+) -> Resolved:
+    """A page of `items` as GitHub's cursor connections return it (first/after only); only
+    the page's items are rendered."""
     start = _index(after) + 1 if after else 0
-    page = items[start : start + (first or MAX_PAGE)]
+    page = [render(item) for item in items[start : start + (first or MAX_PAGE)]]
     end = start + len(page) - 1
     return {
         "totalCount": len(items),
@@ -133,11 +140,25 @@ def _git_actor(login: str, at: Any) -> Resolved:
     return {"name": login, "email": f"{login}@users.noreply.github.com", "date": ts(at)}
 
 
-def _status(org: Org, repo: str, sha: str) -> Resolved | None:
-    contexts = sorted(
-        (s for s in org.commit_statuses if s.repo == repo and s.sha == sha),
-        key=lambda s: s.created_at,
-    )
+StatusOf = Callable[[str], "Resolved | None"]
+
+
+def _statuses_of(org: Org, repo: Repo) -> StatusOf:
+    """The combined status of a sha of `repo`, indexed on first use."""
+
+    @functools.cache
+    def by_sha() -> dict[str, list[CommitStatus]]:
+        index: dict[str, list[CommitStatus]] = {}
+        for status in org.commit_statuses:
+            if status.repo == repo.name:
+                index.setdefault(status.sha, []).append(status)
+        return index
+
+    return lambda sha: _status(sha, by_sha().get(sha, []))
+
+
+def _status(sha: str, statuses: list[CommitStatus]) -> Resolved | None:
+    contexts = sorted(statuses, key=lambda s: s.created_at)
     if not contexts:
         return None
     states = {s.state for s in contexts}
@@ -164,7 +185,7 @@ def _context(status: CommitStatus) -> Resolved:
     }
 
 
-def _commit(org: Org, repo: Repo, commit: Commit, history: list[Commit] | None = None) -> Resolved:
+def _commit(commit: Commit, status_of: StatusOf, history: list[Commit] | None = None) -> Resolved:
     node: Resolved = {
         "__typename": "Commit",
         "id": node_id("C", commit.sha),
@@ -177,21 +198,18 @@ def _commit(org: Org, repo: Repo, commit: Commit, history: list[Commit] | None =
         "author": _git_actor(commit.author_login, commit.authored_at)
         | {"user": None if commit.author_login.endswith("[bot]") else _actor(commit.author_login)},
         "committer": _git_actor(commit.author_login, commit.committed_at),
-        "status": lambda **_: _status(org, repo.name, commit.sha),
+        "status": lambda **_: status_of(commit.sha),
     }
     if history is not None:
         node["history"] = lambda since=None, **page: connection(
-            [
-                _commit(org, repo, c)
-                for c in reversed(history)
-                if not since or ts(c.committed_at) >= since
-            ],
+            [c for c in reversed(history) if not since or ts(c.committed_at) >= since],
+            lambda c: _commit(c, status_of),
             **page,
         )
     return node
 
 
-def _review(pr: PullRequest, review: Review) -> Resolved:
+def _review(review: Review) -> Resolved:
     return {
         "__typename": "PullRequestReview",
         "id": node_id("PRR", review.id),
@@ -204,7 +222,7 @@ def _review(pr: PullRequest, review: Review) -> Resolved:
     }
 
 
-def _pull_request(org: Org, repo: Repo, pr: PullRequest) -> Resolved:
+def _pull_request(pr: PullRequest, status_of: StatusOf) -> Resolved:
     merged = pr.merged_at is not None
     return {
         "__typename": "PullRequest",
@@ -229,11 +247,12 @@ def _pull_request(org: Org, repo: Repo, pr: PullRequest) -> Resolved:
         "baseRefName": pr.base_ref,
         "author": _actor(pr.author_login),
         "labels": lambda **page: connection(
-            [{"name": n, "color": "ededed", "id": node_id("LA", n)} for n in pr.labels], **page
+            pr.labels, lambda n: {"name": n, "color": "ededed", "id": node_id("LA", n)}, **page
         ),
-        "reviews": lambda **page: connection([_review(pr, r) for r in pr.reviews], **page),
+        "reviews": lambda **page: connection(pr.reviews, _review, **page),
         "commits": lambda **page: connection(
-            [{"id": node_id("PRC", c.sha), "commit": _commit(org, repo, c)} for c in pr.commits],
+            pr.commits,
+            lambda c: {"id": node_id("PRC", c.sha), "commit": _commit(c, status_of)},
             **page,
         ),
     }
@@ -269,30 +288,32 @@ def _deployment(dep: Deployment) -> Resolved:
         "creator": _actor(dep.creator_login),
         # GitHub lists a deployment's statuses newest first
         "statuses": lambda **page: connection(
-            [_deployment_status(dep, s) for s in reversed(dep.statuses)], **page
+            dep.statuses[::-1], lambda s: _deployment_status(dep, s), **page
         ),
     }
 
 
 def _repository(org: Org, repo: Repo) -> Resolved:
+    status_of = _statuses_of(org, repo)
+
     def pull_requests(orderBy: dict[str, str] | None = None, **page: Any) -> Resolved:  # noqa: N803
         prs = [p for p in org.pull_requests if p.repo == repo.name]
         order = orderBy or {"field": "CREATED_AT", "direction": "ASC"}
         key = {"UPDATED_AT": "updated_at"}.get(order["field"], "created_at")
         prs.sort(key=lambda p: (getattr(p, key), p.number), reverse=order["direction"] == "DESC")
-        return connection([_pull_request(org, repo, p) for p in prs], **page)
+        return connection(prs, lambda p: _pull_request(p, status_of), **page)
 
     def deployments(orderBy: dict[str, str] | None = None, **page: Any) -> Resolved:  # noqa: N803
         deps = sorted((d for d in org.deployments if d.repo == repo.name), key=lambda d: d.id)
         if (orderBy or {}).get("direction") == "DESC":
             deps.reverse()
-        return connection([_deployment(d) for d in deps], **page)
+        return connection(deps, _deployment, **page)
 
     def ref(qualifiedName: str) -> Resolved | None:  # noqa: N803
         name = qualifiedName.removeprefix("refs/heads/")
         if name != repo.default_branch or not repo.history:
             return None
-        target = _commit(org, repo, repo.history[-1], history=repo.history)
+        target = _commit(repo.history[-1], status_of, history=repo.history)
         return {"id": node_id("REF", name), "name": name, "prefix": "refs/heads/", "target": target}
 
     return {
@@ -317,7 +338,7 @@ def _node(org: Org, id: str) -> Resolved | None:  # noqa: A002 - GitHub's argume
     repos = {r.name: r for r in org.repos}
     if kind == "PR":
         pr = next((p for p in org.pull_requests if str(p.id) == value), None)
-        return pr and _pull_request(org, repos[pr.repo], pr)
+        return pr and _pull_request(pr, _statuses_of(org, repos[pr.repo]))
     if kind == "DE":
         dep = next((d for d in org.deployments if str(d.id) == value), None)
         return dep and _deployment(dep)
