@@ -48,7 +48,9 @@ def small_org(days: int = 30) -> Org:
     in_history = {c.sha for r in org.repos for c in r.history}
     org.pull_requests = [p for p in org.pull_requests if p.repo in names and p.created_at >= cut]
     org.deployments = [
-        d for d in org.deployments if d.repo in names and d.created_at >= cut and d.sha in in_history
+        d
+        for d in org.deployments
+        if d.repo in names and d.created_at >= cut and d.sha in in_history
     ]
     org.releases = [r for r in org.releases if r.repo in names and r.created_at >= cut]
     org.workflow_runs = [r for r in org.workflow_runs if r.repo in names and r.created_at >= cut]
