@@ -550,6 +550,24 @@ class PointBudget:
 _budgets: dict[int, PointBudget] = {}
 
 
+UNDEFINED_FIELD = re.compile(r"Cannot query field '(?P<field>\w+)' on type '(?P<type>\w+)'\.")
+
+
+def _validation_error(error: GraphQLError) -> Resolved:
+    """graphql-core's error, worded as GitHub (graphql-ruby) words an unknown field."""
+    formatted = dict(error.formatted)
+    if unknown := UNDEFINED_FIELD.match(error.message):
+        formatted["message"] = (
+            f"Field '{unknown['field']}' doesn't exist on type '{unknown['type']}'"
+        )
+        formatted["extensions"] = {
+            "code": "undefinedField",
+            "typeName": unknown["type"],
+            "fieldName": unknown["field"],
+        }
+    return formatted
+
+
 def _error(message: str, kind: str | None = None) -> Resolved:
     return {"message": message} | ({"type": kind} if kind else {})
 
@@ -572,7 +590,7 @@ def graphql(org: Org, m: re.Match[str], q: server.Query, base: str, body: Any):
     cost = QueryCost(requests=1)
     if schema is not None:
         if errors := validate(schema, document):
-            return {"errors": [e.formatted for e in errors]}, {}
+            return {"errors": [_validation_error(e) for e in errors]}, {}
         cost, limits = measure(schema, operation, fragments, variables)
         if limits:
             return {"errors": [_error(message, kind) for kind, message in limits]}, {}
