@@ -86,23 +86,26 @@ def _shift(at: str, delta: timedelta) -> str:
 def read_since(
     pages: Iterable[list[dict[str, Any]]],
     cursor: dict[str, Any],
+    start: str,
     changed_at: str,
     listed_at: str,
     reopen: timedelta = timedelta(0),
 ) -> list[dict[str, Any]]:
-    """Records changed since `cursor` from pages listed newest `listed_at` first; stops at the
-    first page that reaches `reopen` before the cursor. The cursor holds the latest change
-    time and the ids changed at that instant, so equal times are neither lost nor repeated."""
+    """Records changed since `cursor` (and not before `start`) from pages listed newest
+    `listed_at` first; stops after the first page that reaches `reopen` before the cursor.
+    The cursor holds the latest change time and the ids changed at that instant, so equal
+    times are neither lost nor repeated."""
     at, seen = cursor.get("at"), set(cursor.get("ids", []))
-    horizon = _shift(at, -reopen) if at else None
+    horizon = _shift(at or start, -reopen)
     fresh = []
     for page in pages:
         fresh += [
             r
             for r in page
-            if not at or r[changed_at] > at or (r[changed_at] == at and str(r["id"]) not in seen)
+            if r[changed_at] >= start
+            and (not at or r[changed_at] > at or (r[changed_at] == at and str(r["id"]) not in seen))
         ]
-        if horizon and page and page[-1][listed_at] < horizon:
+        if page and page[-1][listed_at] < horizon:
             break
     return fresh
 
@@ -145,6 +148,7 @@ def github_source(
         },
     )
     graphql = GraphQL(client)
+    start = _shift(start_date, timedelta(0))  # one timestamp format for every comparison
     production = set(production_environments or ["production", "prod"])
     wanted = _repo_names(owner, repos)
 
@@ -188,7 +192,7 @@ def github_source(
         name = repo["name"]
         repository = f"repository(owner: {literal(owner)}, name: {literal(name)}) {{ %s }}"
         branch = f"ref(qualifiedName: {literal('refs/heads/' + repo['default_branch'])})"
-        history = _history(state.get("history_since", start_date))
+        history = _history(state.get("history_since", start))
         on_branch = f"{branch} {{ target {{ ... on Commit {{ %s }} }} }}"
         pull_requests, deployments = _pull_requests(page_size), _deployments(page_size)
         first = graphql.query(
@@ -228,6 +232,7 @@ def github_source(
         fresh = read_since(
             graphql.pages(listing, page_size, first["pullRequests"]),
             cursor,
+            start,
             changed_at="updatedAt",
             listed_at="updatedAt",
         )
@@ -267,6 +272,7 @@ def github_source(
         fresh = read_since(
             graphql.pages(listing, page_size, first["deployments"]),
             cursor,
+            start,
             changed_at="updatedAt",
             listed_at="createdAt",
             reopen=REOPEN,
@@ -314,7 +320,9 @@ def github_source(
             for context in (commit.get("status") or {}).get("contexts", [])
         ]
         cursor = state.setdefault("commit_statuses", {})
-        fresh = read_since([contexts], cursor, changed_at="created_at", listed_at="created_at")
+        fresh = read_since(
+            [contexts], cursor, start, changed_at="created_at", listed_at="created_at"
+        )
         advance(cursor, fresh, "created_at")
         # the next run re-reads history from the last shipped commit (the next range's base)
         last_at = state.get("last_success", {}).get("at")
@@ -340,6 +348,7 @@ def github_source(
             fresh = read_since(
                 rest_pages(f"/repos/{owner}/{repo['name']}/releases", {}),
                 cursor,
+                start,
                 changed_at="created_at",
                 listed_at="created_at",
             )
@@ -361,6 +370,7 @@ def github_source(
                     key="workflow_runs",
                 ),
                 cursor,
+                start,
                 changed_at="updated_at",
                 listed_at="created_at",
                 reopen=REOPEN,
