@@ -1,4 +1,5 @@
-"""GitHub REST v3 as the simulator serves it: bare arrays, Link-header pagination, Bearer auth."""
+"""GitHub REST v3 as the simulator serves it: bare arrays, Link-header pagination, Bearer auth.
+GraphQL (`POST /graphql`) lives in `github_graphql`; its route is re-exported here."""
 
 from __future__ import annotations
 
