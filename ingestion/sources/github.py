@@ -158,6 +158,9 @@ def github_source(
             params={"per_page": page_size, **params},
             paginator=HeaderLinkPaginator(),
             data_selector=key or "$",
+            # dlt's default hook raises on any 4xx/5xx inside requests' send, before the
+            # SourceSession can retry it or name the config key; the session raises instead
+            hooks={"response": []},
         )
 
     @functools.cache
