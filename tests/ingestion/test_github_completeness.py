@@ -107,13 +107,21 @@ def ship_more(org: Org, at: datetime) -> None:
 
 
 def landed(warehouse: Path) -> dict[str, tuple[int, int]]:
-    """Per raw table: (rows, distinct records)."""
+    """Per raw table: (rows, distinct records); (0, 0) for a table never created."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.execute(
+                "select schema_name, table_name from duckdb_tables()"
+            ).fetchall()
+        }
         return {
             table: con.execute(
                 f"select count(*), (select count(*) from (select distinct {key} from {table}))"
                 f" from {table}"
             ).fetchone()
+            if table in tables
+            else (0, 0)
             for table, key in KEYS.items()
         }
 
