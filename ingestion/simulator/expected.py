@@ -5,11 +5,34 @@ One function per API: the ingestion tests and the benchmark compare every raw ta
 
 from __future__ import annotations
 
-from ingestion.simulator.model import Org
+from collections.abc import Iterator
+
+from ingestion.simulator.model import Commit, Org
+
+
+def shipped_ranges(org: Org) -> Iterator[list[Commit]]:
+    """Per repository, the default-branch commits between each successful production
+    deployment and the previous one with a different sha (what `compares` holds)."""
+    for repo in org.repos:
+        shipped = sorted(
+            (
+                d
+                for d in org.deployments
+                if d.repo == repo.name
+                and d.environment == "production"
+                and any(s.state == "success" for s in d.statuses)
+            ),
+            key=lambda d: (d.created_at, d.id),
+        )
+        position = {c.sha: i for i, c in enumerate(repo.history)}
+        for previous, current in zip(shipped, shipped[1:], strict=False):
+            if previous.sha != current.sha:
+                yield repo.history[position[previous.sha] + 1 : position[current.sha] + 1]
 
 
 def github_rows(org: Org) -> dict[str, int]:
     default_branch = {repo.name: repo.default_branch for repo in org.repos}
+    ranges = list(shipped_ranges(org))
     return {
         "raw_github.repositories": len(org.repos),
         "raw_github.pull_requests": len(org.pull_requests),
@@ -19,6 +42,8 @@ def github_rows(org: Org) -> dict[str, int]:
         "raw_github.deployments": len(org.deployments),
         "raw_github.deployment_statuses": sum(len(d.statuses) for d in org.deployments),
         "raw_github.releases": len(org.releases),
+        "raw_github.compares": len(ranges),
+        "raw_github.compares__commits": sum(len(commits) for commits in ranges),
         "raw_github.commit_statuses": len(org.commit_statuses),
         "raw_github.workflow_runs": sum(
             1 for run in org.workflow_runs if run.head_branch == default_branch[run.repo]

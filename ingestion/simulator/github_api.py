@@ -1,4 +1,5 @@
-"""GitHub REST v3 as the simulator serves it: bare arrays, Link-header pagination, Bearer auth."""
+"""GitHub REST v3 as the simulator serves it: bare arrays, Link-header pagination, Bearer auth.
+GraphQL (`POST /graphql`) lives in `github_graphql`; its route is re-exported here."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ingestion.simulator import common as server
+from ingestion.simulator import github_graphql
 from ingestion.simulator.model import Commit, Deployment, Org, PullRequest, Repo
 
 UNAUTHORIZED = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
@@ -399,3 +401,5 @@ ROUTES: list[tuple[str, server.Handler]] = [
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/commits/(?P<ref>[^/]+)/status", combined_status),
     (r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/actions/runs", list_runs),
 ]
+
+POST_ROUTES = github_graphql.POST_ROUTES

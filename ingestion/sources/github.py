@@ -1,34 +1,130 @@
-"""GitHub REST: repositories, pull requests (+ reviews, commits), deployments (+ statuses,
-compares between successive successful production deployments), releases, workflow runs."""
+"""GitHub: pull requests (+ reviews, commits, labels) and deployments (+ statuses) through
+GraphQL, with the default branch's history for the commits each production deployment shipped
+and for commit statuses; repositories, releases and workflow runs through REST.
+
+One GraphQL query per repository returns the first page of its pull requests, deployments and
+default-branch history; only longer lists cost further queries. Every stream keeps its cursor
+per repository in the resource state (never a dlt incremental in a transformer: dlt re-binds
+it per parent page, dlt#2429). Rows keep GitHub REST's field names, which the staging models
+read (`ingestion/sources/github_rows.py`).
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
-import requests
 from dlt.sources import DltResource
-from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
-from ingestion.sources.http import is_not_found, source_client
+from ingestion.sources import github_rows as rows
+from ingestion.sources.github_graphql import Connection, GraphQL, Node, literal
+from ingestion.sources.http import source_client
 
-STATUS_CACHE_SIZE = 4096  # deployments whose statuses are kept for the second reader
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
+REPOS_KEY = "sources.github.repos"
+# Deployments and workflow runs are listed by creation time but change afterwards (statuses,
+# conclusions): an incremental run re-reads the ones created this long before its cursor.
+REOPEN = timedelta(days=2)
+
+ACTOR = "login __typename"
+LABELS = Connection("labels", "name color")
+REVIEWS = Connection(
+    "reviews", f"fullDatabaseId state body submittedAt commit {{ oid }} author {{ {ACTOR} }}"
+)
+COMMITS = Connection(
+    "commits",
+    "commit { oid message authoredDate committedDate "
+    "author { name user { login } } committer { name } }",
+)
+STATUSES = Connection(
+    "statuses",
+    f"id state description environment environmentUrl logUrl createdAt updatedAt "
+    f"creator {{ {ACTOR} }}",
+)
+HISTORY_NODES = (
+    "oid message authoredDate committedDate "
+    "status { contexts { id context state description createdAt } }"
+)
 
 
-def _pages(
-    client: RESTClient, path: str, params: dict[str, Any], key: str | None = None
-) -> Iterator[list[dict[str, Any]]]:
-    """Follow the Link header's rel="next" until the last page."""
-    url: str | None = path
-    query: dict[str, Any] | None = params
-    while url:
-        response = client.get(url, query)
-        body = response.json()
-        yield body[key] if key else body
-        url, query = response.links.get("next", {}).get("url"), None
+def _pull_requests(page_size: int) -> Connection:
+    nested = " ".join(c.field_selection(page_size) for c in (LABELS, REVIEWS, COMMITS))
+    return Connection(
+        "pullRequests(orderBy: {field: UPDATED_AT, direction: DESC})",
+        "id fullDatabaseId number title body state isDraft merged additions deletions "
+        "changedFiles createdAt updatedAt closedAt mergedAt mergeCommit { oid } "
+        f"headRefName headRefOid baseRefName author {{ {ACTOR} }} {nested}",
+    )
+
+
+def _deployments(page_size: int) -> Connection:
+    return Connection(
+        "deployments(orderBy: {field: CREATED_AT, direction: DESC})",
+        "id databaseId commitOid ref { name } task environment originalEnvironment "
+        f"description createdAt updatedAt creator {{ {ACTOR} }} "
+        f"{STATUSES.field_selection(page_size)}",
+    )
+
+
+def _history(since: str) -> Connection:
+    return Connection(f"history(since: {literal(since)})", HISTORY_NODES)
+
+
+def _on_node(node_id: str, type_name: str) -> str:
+    return f"node(id: {literal(node_id)}) {{ ... on {type_name} {{ %s }} }}"
+
+
+def _shift(at: str, delta: timedelta) -> str:
+    moved = datetime.fromisoformat(at.replace("Z", "+00:00")) + delta
+    return moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_since(
+    pages: Iterable[list[dict[str, Any]]],
+    cursor: dict[str, Any],
+    start: str,
+    changed_at: str,
+    listed_at: str,
+    reopen: timedelta = timedelta(0),
+) -> list[dict[str, Any]]:
+    """Records changed since `cursor` (and not before `start`) from pages listed newest
+    `listed_at` first; stops after the first page that reaches `reopen` before the cursor.
+    The cursor holds the latest change time and the ids changed at that instant, so equal
+    times are neither lost nor repeated."""
+    at, seen = cursor.get("at"), set(cursor.get("ids", []))
+    horizon = _shift(at or start, -reopen)
+    fresh = []
+    for page in pages:
+        fresh += [
+            r
+            for r in page
+            if r[changed_at] >= start
+            and (not at or r[changed_at] > at or (r[changed_at] == at and str(r["id"]) not in seen))
+        ]
+        if page and page[-1][listed_at] < horizon:
+            break
+    return fresh
+
+
+def advance(cursor: dict[str, Any], fresh: list[dict[str, Any]], changed_at: str) -> None:
+    """Move `cursor` past `fresh` (records `read_since` returned)."""
+    if not fresh:
+        return
+    latest = max(r[changed_at] for r in fresh)
+    ids = [str(r["id"]) for r in fresh if r[changed_at] == latest]
+    if latest == cursor.get("at"):
+        ids = sorted(set(ids) | set(cursor.get("ids", [])))
+    cursor["at"], cursor["ids"] = latest, ids
+
+
+def _table(name: str, items: list[dict[str, Any]], **hints: Any) -> Any:
+    return dlt.mark.with_hints(
+        items, dlt.mark.make_hints(table_name=name, **hints), create_table_variant=True
+    )
 
 
 @dlt.source(name="github", max_table_nesting=1)
@@ -51,203 +147,254 @@ def github_source(
             "X-GitHub-Api-Version": "2022-11-28",
         },
     )
+    graphql = GraphQL(client)
+    start = _shift(start_date, timedelta(0))  # one timestamp format for every comparison
     production = set(production_environments or ["production", "prod"])
+    wanted = _repo_names(owner, repos)
+
+    def rest_pages(path: str, params: dict[str, Any], key: str | None = None) -> Iterator[Any]:
+        return client.paginate(
+            path,
+            params={"per_page": page_size, **params},
+            paginator=HeaderLinkPaginator(),
+            data_selector=key or "$",
+            # dlt's default hook raises on any 4xx/5xx inside requests' send, before the
+            # SourceSession can retry it or name the config key; the session raises instead
+            hooks={"response": []},
+        )
+
+    @functools.cache
+    def repo_list() -> tuple[dict[str, Any], ...]:
+        listed = [r for page in rest_pages(f"/orgs/{owner}/repos", {}) for r in page]
+        missing = sorted(wanted - {r["name"] for r in listed}) if wanted else []
+        if missing:
+            raise ValueError(
+                f"github: {REPOS_KEY} names {missing}, which the organisation {owner!r} does "
+                f"not list for this token; fix {REPOS_KEY} or the token's repository access"
+            )
+        return tuple(r for r in listed if not wanted or r["name"] in wanted)
+
+    def per_repo(
+        read: Callable[[dict[str, Any], dict[str, Any]], Iterator[Any]],
+    ) -> Iterator[Any]:
+        """`read(repo, its state)` for every repository; cursors live in the resource state."""
+        state = dlt.current.resource_state().setdefault("repos", {})
+        for repo in repo_list():
+            yield from read(repo, state.setdefault(repo["name"], {}))
 
     @dlt.resource(primary_key="id", write_disposition="merge")
     def repositories() -> Iterator[list[dict[str, Any]]]:
-        for page in _pages(client, f"/orgs/{owner}/repos", {"per_page": page_size}):
-            yield [r for r in page if not repos or r["name"] in repos]
+        yield list(repo_list())
 
-    @dlt.transformer(
-        data_from=repositories,
-        primary_key="id",
-        write_disposition="merge",
-        columns={
-            "merged_at": {"data_type": "timestamp"},
-            "closed_at": {"data_type": "timestamp"},
-            "merge_commit_sha": {"data_type": "text"},
-            "body": {"data_type": "text"},
-        },
-    )
-    def pull_requests(
-        repo_page: list[dict[str, Any]],
-        updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(
-            "updated_at", initial_value=start_date
-        ),
-    ) -> Iterator[list[dict[str, Any]]]:
-        for repo in repo_page:
-            params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": page_size}
-            for page in _pages(client, f"/repos/{owner}/{repo['name']}/pulls", params):
-                fresh = [p for p in page if p["updated_at"] >= updated_at.start_value]
-                # the detail payload carries additions/deletions/merged that the list lacks
-                yield [
-                    client.get(f"/repos/{owner}/{repo['name']}/pulls/{p['number']}").json()
-                    | {"repo": repo["name"]}
-                    for p in fresh
-                ]
-                if len(fresh) < len(page):  # sorted newest first: the rest is older
-                    break
+    @dlt.resource(name="repository_activity", write_disposition="merge")
+    def repository_activity() -> Iterator[Any]:
+        """Pull requests, deployments and default-branch history of every repository."""
+        yield from per_repo(activity_of)
 
-    def pull_request_children(
-        prs: list[dict[str, Any]], endpoint: str
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Every page of /pulls/{n}/<endpoint> of each PR, keyed to the PR."""
-        for pr in prs:
-            path = f"/repos/{owner}/{pr['repo']}/pulls/{pr['number']}/{endpoint}"
-            keys = {"repo": pr["repo"], "pull_number": pr["number"], "pull_request_id": pr["id"]}
-            for page in _pages(client, path, {"per_page": page_size}):
-                yield [item | keys for item in page]
+    def activity_of(repo: dict[str, Any], state: dict[str, Any]) -> Iterator[Any]:
+        name = repo["name"]
+        repository = f"repository(owner: {literal(owner)}, name: {literal(name)}) {{ %s }}"
+        branch = f"ref(qualifiedName: {literal('refs/heads/' + repo['default_branch'])})"
+        history = _history(state.get("history_since", start))
+        on_branch = f"{branch} {{ target {{ ... on Commit {{ %s }} }} }}"
+        pull_requests, deployments = _pull_requests(page_size), _deployments(page_size)
+        first = graphql.query(
+            repository.replace(
+                "%s",
+                " ".join(
+                    (
+                        pull_requests.field_selection(page_size),
+                        deployments.field_selection(page_size),
+                        on_branch.replace("%s", history.field_selection(page_size)),
+                    )
+                ),
+            )
+        )["repository"]
+        yield from pull_request_tables(
+            name, pull_requests.under(repository, "repository"), first, state
+        )
+        shipped = yield from deployment_tables(
+            name, deployments.under(repository, "repository"), first, state
+        )
+        target = (first.get("ref") or {}).get("target")
+        commits = (
+            graphql.complete(
+                history.under(repository.replace("%s", on_branch), "repository", "ref", "target"),
+                page_size,
+                target["history"],
+            )
+            if target
+            else []
+        )
+        yield from history_tables(name, commits, shipped, state)
 
-    @dlt.transformer(data_from=pull_requests, primary_key="id", write_disposition="merge")
-    def pull_request_reviews(prs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        yield from pull_request_children(prs, "reviews")
+    def pull_request_tables(
+        repo: str, listing: Connection, first: Node, state: dict[str, Any]
+    ) -> Iterator[Any]:
+        cursor = state.setdefault("pull_requests", {})
+        fresh = read_since(
+            graphql.pages(listing, page_size, first["pullRequests"]),
+            cursor,
+            start,
+            changed_at="updatedAt",
+            listed_at="updatedAt",
+        )
+        prs, reviews, commits = [], [], []
+        for pr in fresh:
+            around = _on_node(pr["id"], "PullRequest")
+            complete = {
+                c.field: graphql.complete(c.under(around, "node"), page_size, pr[c.field])
+                for c in (LABELS, REVIEWS, COMMITS)
+            }
+            row = rows.pull_request(repo, pr, complete["labels"])
+            keys = {"repo": repo, "pull_number": row["number"], "pull_request_id": row["id"]}
+            prs.append(row)
+            reviews += [rows.review(r) | keys for r in complete["reviews"]]
+            commits += [rows.pull_request_commit(c["commit"]) | keys for c in complete["commits"]]
+        advance(cursor, fresh, "updatedAt")
+        yield _table(
+            "pull_requests",
+            prs,
+            primary_key="id",
+            columns={
+                "merged_at": {"data_type": "timestamp"},
+                "closed_at": {"data_type": "timestamp"},
+                "merge_commit_sha": {"data_type": "text"},
+                "body": {"data_type": "text"},
+            },
+        )
+        yield _table("pull_request_reviews", reviews, primary_key="id")
+        yield _table("pull_request_commits", commits, primary_key=("pull_request_id", "sha"))
 
-    @dlt.transformer(
-        data_from=pull_requests, primary_key=("pull_request_id", "sha"), write_disposition="merge"
-    )
-    def pull_request_commits(prs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        yield from pull_request_children(prs, "commits")
+    def deployment_tables(
+        repo: str, listing: Connection, first: Node, state: dict[str, Any]
+    ) -> Iterator[Any]:
+        """Deployment rows and their statuses; returns the successful production deployments
+        among them, oldest first, for the commit ranges."""
+        cursor = state.setdefault("deployments", {})
+        fresh = read_since(
+            graphql.pages(listing, page_size, first["deployments"]),
+            cursor,
+            start,
+            changed_at="updatedAt",
+            listed_at="createdAt",
+            reopen=REOPEN,
+        )
+        deployments, statuses, shipped = [], [], []
+        for dep in sorted(fresh, key=lambda d: (d["createdAt"], d["databaseId"])):
+            around = _on_node(dep["id"], "Deployment")
+            its = graphql.complete(STATUSES.under(around, "node"), page_size, dep["statuses"])
+            deployments.append(rows.deployment(repo, dep))
+            statuses += [rows.deployment_status(repo, dep, s) for s in its]
+            if dep["environment"] in production and any(s["state"] == "SUCCESS" for s in its):
+                shipped.append(dep)
+        advance(cursor, fresh, "updatedAt")
+        yield _table(
+            "deployments",
+            deployments,
+            primary_key="id",
+            columns={"description": {"data_type": "text"}},
+        )
+        yield _table("deployment_statuses", statuses, primary_key="id")
+        return shipped
 
-    @dlt.transformer(
-        data_from=repositories,
-        primary_key="id",
-        write_disposition="merge",
-        columns={"description": {"data_type": "text"}},
-    )
-    def deployments(
-        repo_page: list[dict[str, Any]],
-        updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(
-            "updated_at", initial_value=start_date
-        ),
-    ) -> Iterator[list[dict[str, Any]]]:
-        for repo in repo_page:
-            rows = [
-                d | {"repo": repo["name"]}
-                for page in _pages(
-                    client, f"/repos/{owner}/{repo['name']}/deployments", {"per_page": page_size}
-                )
-                for d in page
-                if d["updated_at"] >= updated_at.start_value
-            ]
-            # oldest first, so compares see each repo's deployments in the order they happened
-            yield sorted(rows, key=lambda d: (d["created_at"], d["id"]))
-
-    # deployment_statuses and compares both need the statuses of the same page of deployments:
-    # fetched once, the second reader takes them from here
-    @functools.lru_cache(maxsize=STATUS_CACHE_SIZE)
-    def statuses_of(repo: str, deployment_id: int) -> tuple[dict[str, Any], ...]:
-        path = f"/repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-        return tuple(s for page in _pages(client, path, {"per_page": page_size}) for s in page)
-
-    @dlt.transformer(data_from=deployments, primary_key="id", write_disposition="merge")
-    def deployment_statuses(deps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        for dep in deps:
-            keys = {"repo": dep["repo"], "deployment_id": dep["id"]}
-            yield [status | keys for status in statuses_of(dep["repo"], dep["id"])]
-
-    @dlt.transformer(
-        data_from=deployments, primary_key=("repo", "base", "head"), write_disposition="merge"
-    )
-    def compares(deps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Commits between each successful production deployment and the previous one."""
-        last_sha: dict[str, str] = dlt.current.resource_state().setdefault("last_success_sha", {})
-        for dep in deps:
-            if dep["environment"] not in production:
-                continue
-            if all(s["state"] != "success" for s in statuses_of(dep["repo"], dep["id"])):
-                continue
-            base = last_sha.get(dep["repo"])
-            last_sha[dep["repo"]] = dep["sha"]
-            if base and base != dep["sha"]:
-                body = client.get(
-                    f"/repos/{owner}/{dep['repo']}/compare/{base}...{dep['sha']}"
-                ).json()
-                yield {
-                    "repo": dep["repo"],
-                    "base": base,
-                    "head": dep["sha"],
-                    "deployment_id": dep["id"],
-                    "status": body["status"],
-                    "total_commits": body["total_commits"],
-                    "commits": [
-                        {
-                            "sha": c["sha"],
-                            "message": c["commit"]["message"],
-                            "authored_at": c["commit"]["author"]["date"],
-                        }
-                        for c in body["commits"]
-                    ],
+    def history_tables(
+        repo: str, history: list[Node], shipped: list[Node], state: dict[str, Any]
+    ) -> Iterator[Any]:
+        """Commits each successful production deployment shipped (since the previous one) and
+        the commit statuses of the default branch's history."""
+        position = {c["oid"]: i for i, c in enumerate(history)}  # newest first
+        compares = []
+        for dep in shipped:
+            base, head = state.get("last_success", {}).get("sha"), dep["commitOid"]
+            if head in position:
+                state["last_success"] = {
+                    "sha": head,
+                    "at": history[position[head]]["committedDate"],
                 }
+            else:
+                state["last_success"] = {"sha": head}
+            if base and base != head and base in position and head in position:
+                commits = history[position[head] : position[base]][::-1]  # oldest first
+                compares.append(rows.compare(repo, base, dep, commits))
+        contexts = [
+            rows.commit_status(repo, commit["oid"], context)
+            for commit in history
+            for context in (commit.get("status") or {}).get("contexts", [])
+        ]
+        cursor = state.setdefault("commit_statuses", {})
+        fresh = read_since(
+            [contexts], cursor, start, changed_at="created_at", listed_at="created_at"
+        )
+        advance(cursor, fresh, "created_at")
+        # the next run re-reads history from the last shipped commit (the next range's base)
+        last_at = state.get("last_success", {}).get("at")
+        newest = history[0]["committedDate"] if history else None
+        if since := last_at or newest:
+            state["history_since"] = _shift(since, -timedelta(seconds=1))
+        yield _table("compares", compares, primary_key=("repo", "base", "head"))
+        yield _table(
+            "commit_statuses",
+            fresh,
+            primary_key="id",
+            columns={"description": {"data_type": "text"}},
+        )
 
-    @dlt.transformer(
-        data_from=deployments,
-        primary_key="id",
-        write_disposition="merge",
-        columns={"description": {"data_type": "text"}},
-    )
-    def commit_statuses(deps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        """Commit statuses (CI checks, coverage reports) of each deployed production sha."""
-        for repo, sha in dict.fromkeys(
-            (d["repo"], d["sha"]) for d in deps if d["environment"] in production
-        ):
-            try:
-                body = client.get(f"/repos/{owner}/{repo}/commits/{sha}/status").json()
-            except requests.HTTPError as error:
-                if is_not_found(error):  # the sha no longer exists: it has no statuses
-                    continue
-                raise
-            yield [s | {"repo": repo, "sha": body.get("sha", sha)} for s in body["statuses"]]
-
-    @dlt.transformer(
-        data_from=repositories,
+    @dlt.resource(
         primary_key="id",
         write_disposition="merge",
         columns={"published_at": {"data_type": "timestamp"}},
     )
-    def releases(repo_page: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        for repo in repo_page:
-            for page in _pages(
-                client, f"/repos/{owner}/{repo['name']}/releases", {"per_page": page_size}
-            ):
-                yield [r | {"repo": repo["name"]} for r in page]
+    def releases() -> Iterator[list[dict[str, Any]]]:
+        def read(repo: dict[str, Any], state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+            cursor = state.setdefault("releases", {})
+            fresh = read_since(
+                rest_pages(f"/repos/{owner}/{repo['name']}/releases", {}),
+                cursor,
+                start,
+                changed_at="created_at",
+                listed_at="created_at",
+            )
+            advance(cursor, fresh, "created_at")
+            yield [r | {"repo": repo["name"]} for r in fresh]
 
-    @dlt.transformer(
-        data_from=repositories,
-        primary_key="id",
-        write_disposition="merge",
-        columns={"conclusion": {"data_type": "text"}},
+        yield from per_repo(read)
+
+    @dlt.resource(
+        primary_key="id", write_disposition="merge", columns={"conclusion": {"data_type": "text"}}
     )
-    def workflow_runs(
-        repo_page: list[dict[str, Any]],
-        updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(
-            "updated_at", initial_value=start_date
-        ),
-    ) -> Iterator[list[dict[str, Any]]]:
-        for repo in repo_page:
-            for page in _pages(
-                client,
-                f"/repos/{owner}/{repo['name']}/actions/runs",
-                {"per_page": page_size, "branch": repo["default_branch"]},
-                key="workflow_runs",
-            ):
-                fresh = [
-                    r | {"repo": repo["name"]}
-                    for r in page
-                    if r["updated_at"] >= updated_at.start_value
-                ]
-                yield fresh
-                if len(fresh) < len(page):
-                    break
+    def workflow_runs() -> Iterator[list[dict[str, Any]]]:
+        def read(repo: dict[str, Any], state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+            cursor = state.setdefault("workflow_runs", {})
+            fresh = read_since(
+                rest_pages(
+                    f"/repos/{owner}/{repo['name']}/actions/runs",
+                    {"branch": repo["default_branch"]},
+                    key="workflow_runs",
+                ),
+                cursor,
+                start,
+                changed_at="updated_at",
+                listed_at="created_at",
+                reopen=REOPEN,
+            )
+            advance(cursor, fresh, "updated_at")
+            yield [r | {"repo": repo["name"]} for r in fresh]
 
-    return [
-        repositories,
-        pull_requests,
-        pull_request_reviews,
-        pull_request_commits,
-        deployments,
-        deployment_statuses,
-        commit_statuses,
-        compares,
-        releases,
-        workflow_runs,
-    ]
+        yield from per_repo(read)
+
+    return [repositories, repository_activity, releases, workflow_runs]
+
+
+def _repo_names(owner: str, repos: list[str] | None) -> set[str]:
+    """`repos` entries are `name` or `owner/name` (of this owner)."""
+    names = set()
+    for entry in repos or []:
+        entry_owner, _, name = entry.rpartition("/")
+        if entry_owner and entry_owner.lower() != owner.lower():
+            raise ValueError(
+                f"github: {REPOS_KEY} entry {entry!r} belongs to {entry_owner!r}, not to the "
+                f"configured owner {owner!r}; list repositories as 'name' or '{owner}/name'"
+            )
+        names.add(name)
+    return names

@@ -1,6 +1,10 @@
 """The sources accept the vendors' own example payloads as they are, quirks included:
 Jira's placeholder `fields.updated: 1` and sparse search fields, PageBeans that claim more
-pages, epoch-millisecond release dates, PagerDuty log entries without pagination keys."""
+pages, epoch-millisecond release dates, PagerDuty log entries without pagination keys.
+
+GitHub publishes no GraphQL response examples: its GraphQL path is served from the documented
+REST examples' values (the same pull request, review, commit, deployment and status),
+through the simulator's resolver, with every document checked against GitHub's schema."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +21,16 @@ import duckdb
 import pytest
 
 from ingestion.pipeline import run_ingest
+from ingestion.simulator import github_graphql
+from ingestion.simulator.model import (
+    Commit,
+    Deployment,
+    DeploymentStatus,
+    Org,
+    PullRequest,
+    Repo,
+    Review,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "api-examples"
 pytestmark = pytest.mark.skipif(
@@ -24,22 +39,6 @@ pytestmark = pytest.mark.skipif(
 
 ROUTES = [
     (r"/orgs/[^/]+/repos", "github/GET_orgs_org_repos.json"),
-    (r"/repos/[^/]+/[^/]+/pulls", "github/GET_repos_owner_repo_pulls.json"),
-    (r"/repos/[^/]+/[^/]+/pulls/\d+", "github/GET_repos_owner_repo_pulls_pull_number.json"),
-    (
-        r"/repos/[^/]+/[^/]+/pulls/\d+/reviews",
-        "github/GET_repos_owner_repo_pulls_pull_number_reviews.json",
-    ),
-    (
-        r"/repos/[^/]+/[^/]+/pulls/\d+/commits",
-        "github/GET_repos_owner_repo_pulls_pull_number_commits.json",
-    ),
-    (r"/repos/[^/]+/[^/]+/deployments", "github/GET_repos_owner_repo_deployments.json"),
-    (
-        r"/repos/[^/]+/[^/]+/deployments/\d+/statuses",
-        "github/GET_repos_owner_repo_deployments_deployment_id_statuses.json",
-    ),
-    (r"/repos/[^/]+/[^/]+/compare/.+", "github/GET_repos_owner_repo_compare_basehead.json"),
     (r"/repos/[^/]+/[^/]+/releases", "github/GET_repos_owner_repo_releases.json"),
     (r"/repos/[^/]+/[^/]+/actions/runs", "github/GET_repos_owner_repo_actions_runs.json"),
     (r"/rest/api/3/project/search", "jira/GET_rest_api_3_project_search.json"),
@@ -75,6 +74,82 @@ def _last_page(body: object) -> object:
     return rest | lists | {"isLast": True, "more": False}
 
 
+def _example(name: str) -> dict:
+    body = json.loads((EXAMPLES / "github" / name).read_text())
+    return body[0] if isinstance(body, list) else body
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def example_org() -> Org:
+    """The documented REST examples' repository, pull request (with its review and commit)
+    and deployment (with its status) as the simulator's organisation."""
+    repo, pr = (
+        _example("GET_orgs_org_repos.json"),
+        _example("GET_repos_owner_repo_pulls_pull_number.json"),
+    )
+    review = _example("GET_repos_owner_repo_pulls_pull_number_reviews.json")
+    commit = _example("GET_repos_owner_repo_pulls_pull_number_commits.json")
+    dep = _example("GET_repos_owner_repo_deployments.json")
+    status = _example("GET_repos_owner_repo_deployments_deployment_id_statuses.json")
+    git = commit["commit"]
+    pr_commit = Commit(
+        commit["sha"],
+        git["message"],
+        commit["author"]["login"],
+        _at(git["author"]["date"]),
+        _at(git["committer"]["date"]),
+    )
+    empty: list = []
+    return Org(
+        0, 1, repo["owner"]["login"], "example", _at(repo["created_at"]), _at(pr["updated_at"]),
+        empty, empty,
+        [
+            Repo(
+                repo["id"],
+                repo["name"],
+                "example",
+                repo["default_branch"],
+                "deployments",
+                _at(repo["created_at"]),
+                [pr_commit],
+            )
+        ],
+        [
+            PullRequest(
+                pr["id"], pr["number"], repo["name"], pr["title"], pr["body"], pr["head"]["ref"],
+                pr["base"]["ref"], pr["user"]["login"], [label["name"] for label in pr["labels"]],
+                _at(pr["created_at"]), _at(pr["updated_at"]), _at(pr["closed_at"]),
+                _at(pr["merged_at"]), pr["merge_commit_sha"], "merge", pr["draft"],
+                pr["additions"], pr["deletions"], [pr_commit],
+                [
+                    Review(
+                        review["id"], review["user"]["login"], review["state"],
+                        _at(review["submitted_at"]), review["commit_id"],
+                    )
+                ],
+            )
+        ],
+        [
+            Deployment(
+                dep["id"], repo["name"], dep["sha"], dep["ref"], dep["environment"], dep["task"],
+                dep["description"], dep["creator"]["login"], False, False,
+                _at(dep["created_at"]), _at(dep["updated_at"]),
+                [
+                    DeploymentStatus(
+                        status["id"], status["state"], _at(status["created_at"]),
+                        status["creator"]["login"], status["description"],
+                    )
+                ],
+            )
+        ],
+        empty, empty, empty, empty, empty, empty, empty, empty, empty, empty, empty, empty,
+        empty, empty, empty,
+    )  # fmt: skip
+
+
 class ExampleHandler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -96,6 +171,10 @@ class ExampleHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         path = urlsplit(self.path).path
+        if path == "/graphql":
+            body, _ = github_graphql.graphql(example_org(), None, {}, "", request)
+            self._send(body)
+            return
         example = next((f for p, f in POST_ROUTES if re.fullmatch(p, path)), None)
         if example is None:
             self.send_error(404)
@@ -148,8 +227,14 @@ def _count(warehouse: Path, table: str) -> int:
 
 
 def test_every_source_loads_the_vendor_examples(example_warehouse: Path) -> None:
+    assert _count(example_warehouse, "raw_github.repositories") == 1
+    assert _count(example_warehouse, "raw_github.releases") == 1
+    assert _count(example_warehouse, "raw_github.workflow_runs") == 1
     assert _count(example_warehouse, "raw_github.pull_requests") == 1
+    assert _count(example_warehouse, "raw_github.pull_request_reviews") == 1
+    assert _count(example_warehouse, "raw_github.pull_request_commits") == 1
     assert _count(example_warehouse, "raw_github.deployments") == 1
+    assert _count(example_warehouse, "raw_github.deployment_statuses") == 1
     assert _count(example_warehouse, "raw_jira.issues") == 1
     assert _count(example_warehouse, "raw_jira.versions") == 2
     # the search example asks for no changelog: the issue's comes from the bulk fetch example
@@ -189,4 +274,39 @@ def test_every_model_builds_on_the_vendor_examples(example_warehouse: Path) -> N
             example_warehouse, "staging.stg_jira__versions where release_date = date '2010-07-06'"
         )
         == 1
+    )
+
+
+def test_github_graphql_rows_carry_the_documented_values(example_warehouse: Path) -> None:
+    """The GraphQL answers, mapped to REST's field names, hold the REST examples' values."""
+    with duckdb.connect(str(example_warehouse), read_only=True) as con:
+        pr = con.execute(
+            "select id, number, title, additions, deletions, changed_files, commits, head__ref,"
+            " base__ref, user__login, merge_commit_sha from raw_github.pull_requests"
+        ).fetchone()
+        review = con.execute(
+            "select id, state, commit_id, pull_number from raw_github.pull_request_reviews"
+        ).fetchone()
+        dep = con.execute(
+            "select d.id, d.sha, d.ref, d.environment, s.state, s.description"
+            " from raw_github.deployments d join raw_github.deployment_statuses s"
+            " on s.deployment_id = d.id"
+        ).fetchone()
+    # changed_files and commits are counts of the simulated pull request (one commit)
+    assert pr[:5] == (1, 1347, "Amazing new feature", 100, 3)
+    assert pr[6:] == (
+        1,
+        "new-topic",
+        "master",
+        "octocat",
+        "e5bd3914e2e596debea16f433f57875b5b90bcd6",
+    )
+    assert review == (80, "APPROVED", "ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091", 1347)
+    assert dep == (
+        1,
+        "a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d",
+        "topic-branch",
+        "production",
+        "success",
+        "Deployment finished successfully.",
     )

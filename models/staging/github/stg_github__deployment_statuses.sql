@@ -7,7 +7,7 @@ source as (
 
 renamed as (
     select
-        cast(id as bigint) as deployment_status_id,
+        cast(id as {{ dbt.type_string() }}) as deployment_status_id,
         cast(deployment_id as bigint) as deployment_id,
         cast(repo as {{ dbt.type_string() }}) as repo,
         cast(state as {{ dbt.type_string() }}) as state,

@@ -15,13 +15,9 @@ renamed as (
         cast(environment as {{ dbt.type_string() }}) as environment,
         cast(original_environment as {{ dbt.type_string() }}) as original_environment,
         cast(description as {{ dbt.type_string() }}) as description,
-        cast(production_environment as boolean) as is_production_environment,
-        cast(transient_environment as boolean) as is_transient_environment,
         {{ kpibridge.pseudonymise('creator__login') }} as creator_key,
-        cast(performed_via_github_app__slug as {{ dbt.type_string() }}) as github_app_slug,
         (
-            performed_via_github_app__id is not null
-            or coalesce(creator__type, '') = 'Bot'
+            coalesce(creator__type, '') = 'Bot'
             {%- for suffix in bot_suffixes %}
                 or coalesce(creator__login, '') like '%{{ suffix }}'
             {%- endfor %}
