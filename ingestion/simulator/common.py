@@ -25,6 +25,14 @@ class NotFound(Exception):
     """The path or the entity does not exist: 404 as the vendor answers it."""
 
 
+class BadRequest(Exception):
+    """The request breaks a documented limit: 400 with the vendor's error body."""
+
+    def __init__(self, body: object) -> None:
+        super().__init__(body)
+        self.body = body
+
+
 def page_bounds(query: Query, key: str, default: int, cap: int) -> int:
     """A page-size parameter clamped to the vendor's maximum."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
@@ -12,8 +13,13 @@ from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
 
 from ingestion.simulator import github_api, jira_api, pagerduty_api
-from ingestion.simulator.common import Credentials, NotFound
-from ingestion.simulator.faults import Faults
+from ingestion.simulator.common import BadRequest, Credentials, NotFound
+from ingestion.simulator.faults import (
+    INVALID_JSON_BODY,
+    PROXY_HTML_BODY,
+    SECONDARY_LIMIT_MESSAGE,
+    Faults,
+)
 from ingestion.simulator.model import Org
 
 APIS: dict[str, ModuleType] = {"jira": jira_api, "github": github_api, "pagerduty": pagerduty_api}
@@ -34,6 +40,8 @@ class Simulator:
         self.faults = faults or Faults(apis=set())
         self.credentials = credentials or Credentials()
         self.request_counts: Counter[str] = Counter()
+        # (api, route pattern) -> requests, for the benchmark's per-endpoint figures
+        self.request_counts_by_endpoint: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._servers = {
             name: ThreadingHTTPServer((host, (ports or {}).get(name, 0)), self._handler(name))
@@ -65,9 +73,10 @@ class Simulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _count(self, api: str) -> int:
+    def _count(self, api: str, route: str) -> int:
         with self._lock:
             self.request_counts[api] += 1
+            self.request_counts_by_endpoint[(api, route)] += 1
             return self.request_counts[api]
 
     def _handler(self, api: str) -> type[BaseHTTPRequestHandler]:
@@ -84,7 +93,16 @@ class Simulator:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-                n = sim._count(api)
+                parts = urlsplit(self.path)
+                route = next(
+                    (
+                        (pattern, handler, match)
+                        for pattern, handler in module.ROUTES
+                        if (match := re.fullmatch(pattern, parts.path))
+                    ),
+                    None,
+                )
+                n = sim._count(api, route[0] if route else "(no route)")
                 fault = sim.faults.pick(api, n)
                 if fault == "reset":
                     self.close_connection = True
@@ -101,30 +119,63 @@ class Simulator:
                 if fault == "rate_limit":
                     status, headers = module.rate_limited(sim.faults.retry_after_seconds)
                     return self._send(status, {"message": "rate limit exceeded"}, headers)
-                parts = urlsplit(self.path)
+                quota_headers = self._spend_quota()
+                if quota_headers is None:
+                    return
+                if fault == "secondary_limit":
+                    retry = {"Retry-After": str(sim.faults.retry_after_seconds)}
+                    headers = {**module.default_headers(), **quota_headers, **retry}
+                    return self._send(403, {"message": SECONDARY_LIMIT_MESSAGE}, headers)
+                if route is None:
+                    return self._send(404, {"message": "Not Found"}, {})
+                _, handler, match = route
                 query = parse_qs(parts.query, keep_blank_values=True)
                 base_url = f"http://{self.headers.get('Host')}"
-                for pattern, handler in module.ROUTES:
-                    match = re.fullmatch(pattern, parts.path)
-                    if match:
-                        try:
-                            body, headers = handler(sim.org, match, query, base_url)
-                        except NotFound:
-                            return self._send(404, {"message": "Not Found"}, {})
-                        return self._send(
-                            200,
-                            body,
-                            {**module.default_headers(), **headers},
-                            truncate=fault == "truncate",
-                        )
-                return self._send(404, {"message": "Not Found"}, {})
+                try:
+                    body, headers = handler(sim.org, match, query, base_url)
+                except NotFound:
+                    return self._send(404, {"message": "Not Found"}, {})
+                except BadRequest as exc:
+                    return self._send(400, exc.body, {})
+                headers = {**module.default_headers(), **headers, **quota_headers}
+                if fault in ("invalid_json", "html"):
+                    payload, kind = (
+                        (INVALID_JSON_BODY, "application/json; charset=utf-8")
+                        if fault == "invalid_json"
+                        else (PROXY_HTML_BODY, "text/html; charset=utf-8")
+                    )
+                    return self._write(200, payload, kind, headers)
+                return self._send(200, body, headers, truncate=fault == "truncate")
+
+            def _spend_quota(self) -> dict[str, str] | None:
+                """The quota headers of this answer, or None once the refusal was sent."""
+                quota = sim.faults.quota
+                if quota is None or api not in sim.faults.apis:
+                    return {}
+                allowed, remaining, reset = quota.take(api)
+                headers = quota.headers(api, remaining, reset)
+                if allowed:
+                    return headers
+                status, refusal = module.rate_limited(max(1, math.ceil(reset - time.time())))
+                self._send(status, {"message": "API rate limit exceeded"}, refusal | headers)
+                return None
 
             def _send(
                 self, status: int, body: object, headers: dict[str, str], truncate: bool = False
             ) -> None:
                 payload = json.dumps(body).encode()
+                self._write(status, payload, "application/json; charset=utf-8", headers, truncate)
+
+            def _write(
+                self,
+                status: int,
+                payload: bytes,
+                content_type: str,
+                headers: dict[str, str],
+                truncate: bool = False,
+            ) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 for key, value in headers.items():
                     self.send_header(key, value)
