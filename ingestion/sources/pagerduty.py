@@ -63,9 +63,7 @@ class _PagerDutyReader:
         return self.client.paginate(
             path,
             params=params,
-            paginator=OffsetPaginator(
-                limit=self.page_size, total_path=None, has_more_path="more"
-            ),
+            paginator=OffsetPaginator(limit=self.page_size, total_path=None, has_more_path="more"),
             data_selector=key,
         )
 
@@ -163,9 +161,7 @@ def pagerduty_source(
                 entry["incident"] = _reference(entry["incident"])
             yield entries
         if changed:
-            yield dlt.mark.with_hints(
-                list(changed.values()), INCIDENTS, create_table_variant=True
-            )
+            yield dlt.mark.with_hints(list(changed.values()), INCIDENTS, create_table_variant=True)
 
     @dlt.resource(primary_key="id", write_disposition="merge")
     def incident_log_entries() -> Iterator[Any]:
