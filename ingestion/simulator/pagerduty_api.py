@@ -82,10 +82,8 @@ def _incident_json(org: Org, i: Incident) -> dict[str, Any]:
     service = next(s for s in org.services if s.id == i.service_id)
     priority = next((p for p in org.priorities if p.id == i.priority_id), None)
     return {
-        "id": i.id,
+        **_incident_ref(i),
         "type": "incident",
-        "summary": f"[#{i.incident_number}] {i.title}",
-        "self": f"https://api.pagerduty.com/incidents/{i.id}",
         "incident_number": i.incident_number,
         "title": i.title,
         "description": i.description,
@@ -109,7 +107,6 @@ def _incident_json(org: Org, i: Incident) -> dict[str, Any]:
         "assignments": [],
         "acknowledgements": [],
         "alert_counts": {"all": 1},
-        "html_url": f"https://acme-sim.pagerduty.com/incidents/{i.id}",
     }
 
 
@@ -167,7 +164,14 @@ def _log_entry_json(
         "channel": {"type": "note", "summary": e.note} if e.note else {"type": "api"},
         "incident": _incident_json(org, incident)
         if include_incident
-        else _ref("incident", incident.id, incident.title),
+        else _incident_ref(incident),
+    }
+
+
+def _incident_ref(i: Incident) -> dict[str, Any]:
+    """As in PagerDuty's examples: the incident's summary and web link."""
+    return _ref("incident", i.id, f"[#{i.incident_number}] {i.title}") | {
+        "html_url": f"https://acme-sim.pagerduty.com/incidents/{i.id}"
     }
 
 

@@ -12,8 +12,10 @@ def parse_start_date(value: str, key: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
+        parsed = None
+    if parsed is None:  # raised outside the except: the message is the error, not its context
         raise ValueError(
             f"{key} = {value!r} is not a date: use YYYY-MM-DD or ISO 8601, "
             'e.g. "2026-01-01" or "2026-01-01T00:00:00Z"'
-        ) from None
+        )
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

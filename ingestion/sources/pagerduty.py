@@ -25,9 +25,9 @@ MAX_PAGE_SIZE = 100  # the documented maximum `limit`
 MAX_OFFSET = 10_000  # classic pagination: offset + limit may not exceed it
 MAX_RANGE = timedelta(days=180)  # `/incidents`: since..until at most 6 months
 MIN_RANGE = timedelta(seconds=1)  # a window is never halved below this
-# entries are re-read this far before the newest one already loaded, in case one is written
-# with a slightly older timestamp; merging on ids makes the overlap harmless
-CURSOR_OVERLAP = timedelta(minutes=5)
+# log entry times are whole seconds: a later run reads from the second after the newest
+# entry loaded (every entry of that second was read: the run's `until` lies after it)
+CURSOR_STEP = timedelta(seconds=1)
 
 INCIDENTS = dlt.mark.make_hints(
     table_name="incidents",
@@ -172,7 +172,7 @@ def pagerduty_source(
         if newest is None:
             pages = first_load(until)
         else:
-            pages = changes_since(_parse(newest) - CURSOR_OVERLAP, until)
+            pages = changes_since(_parse(newest) + CURSOR_STEP, until)
         for page in pages:
             if isinstance(page, list) and page:
                 latest = max(entry["created_at"] for entry in page)
