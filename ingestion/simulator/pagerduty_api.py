@@ -162,9 +162,7 @@ def _log_entry_json(
         if e.agent_user_id
         else _ref("service", incident.service_id, "service"),
         "channel": {"type": "note", "summary": e.note} if e.note else {"type": "api"},
-        "incident": _incident_json(org, incident)
-        if include_incident
-        else _incident_ref(incident),
+        "incident": _incident_json(org, incident) if include_incident else _incident_ref(incident),
     }
 
 

@@ -168,7 +168,7 @@ class SourceSession(requests.Session):
         remaining, reset = quota
         if remaining > self.quota_reserve or reset <= time.time():
             return
-        self._sleep_until(reset, endpoint, remaining, "quota nearly spent")
+        self._wait(reset - time.time(), endpoint, remaining, "quota nearly spent")
 
     def _wait_for_rate_limit(
         self, response: requests.Response, endpoint: str, answers: int
@@ -182,19 +182,18 @@ class SourceSession(requests.Session):
         # GitHub and Jira say x-ratelimit-remaining, PagerDuty ratelimit-remaining
         remaining = headers.get("x-ratelimit-remaining", headers.get("ratelimit-remaining", "?"))
         if retry_after := _seconds(headers.get("Retry-After")):
-            resume = time.time() + retry_after
+            wait = retry_after
         elif remaining == "0" and (reset := _seconds(headers.get("x-ratelimit-reset"))):
-            resume = reset
+            wait = reset - time.time()
         elif response.status_code == 403:  # a secondary limit that names no time
-            resume = time.time() + SECONDARY_LIMIT_WAIT
+            wait = SECONDARY_LIMIT_WAIT
         else:  # a 429 that names no time
-            resume = time.time() + min(self.max_wait_seconds, 2.0**answers)
-        what = f"HTTP {response.status_code} rate limit"
-        self._sleep_until(resume, endpoint, remaining, what)
+            wait = min(self.max_wait_seconds, 2.0**answers)
+        self._wait(wait, endpoint, remaining, f"HTTP {response.status_code} rate limit")
 
-    def _sleep_until(self, resume: float, endpoint: str, remaining: object, what: str) -> None:
-        wait = max(0.0, resume - time.time())
-        at = datetime.fromtimestamp(resume, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    def _wait(self, wait: float, endpoint: str, remaining: object, what: str) -> None:
+        wait = max(0.0, wait)
+        at = datetime.fromtimestamp(time.time() + wait, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         if wait > self.max_quota_wait_seconds:
             raise SourceUnavailableError(
                 f"{self.source}: {what} on {endpoint}; the quota resets at {at}, later than "
