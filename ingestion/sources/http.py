@@ -156,9 +156,10 @@ class SourceSession(requests.Session):
         """Remember GitHub's quota headers (sent on every answer, per quota resource)."""
         headers = response.headers
         resource = headers.get("x-ratelimit-resource")
-        remaining, reset = headers.get("x-ratelimit-remaining"), headers.get("x-ratelimit-reset")
-        if resource and remaining and reset:
-            self._quotas[resource] = (int(remaining), float(reset))
+        remaining = _seconds(headers.get("x-ratelimit-remaining"))
+        reset = _seconds(headers.get("x-ratelimit-reset"))
+        if resource and remaining is not None and reset is not None:
+            self._quotas[resource] = (int(remaining), reset)
 
     def _pace(self, endpoint: str) -> None:
         """Before a request: if its quota is (nearly) spent, wait for the reset."""
@@ -250,7 +251,8 @@ def _expects_json(request: requests.PreparedRequest, response: requests.Response
 
 
 def _seconds(value: str | None) -> float | None:
-    """A numeric header (Retry-After seconds, reset epoch); None when absent or not a number."""
+    """A numeric header (Retry-After seconds, remaining, reset epoch); None when absent or not a
+    number."""
     try:
         return float(value) if value else None
     except ValueError:

@@ -4,6 +4,8 @@ PagerDuty lists incidents by creation time only, so changes to older incidents (
 resolved, annotated) are found through the account-wide log: the first run lists incidents
 and log entries by date range; later runs read the log entries written since the last one,
 with `include[]=incidents`, and land the incidents they name as PagerDuty returns them then.
+An edit PagerDuty does not log (a title or priority change alone) lands with the incident's next
+logged change, or with `--full-refresh`.
 """
 
 from __future__ import annotations

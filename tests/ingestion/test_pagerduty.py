@@ -21,11 +21,11 @@ from ingestion.sources.dates import parse_start_date
 LOAD_COLUMNS = ("_dlt_load_id", "_dlt_id", "_dlt_parent_id", "_dlt_root_id")
 
 
-def _rows(warehouse: Path) -> dict[str, int]:
+def _rows(warehouse: Path, org: Org) -> dict[str, int]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {
             table: con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
-            for table in pagerduty_rows(build_org())
+            for table in pagerduty_rows(org)
         }
 
 
@@ -59,7 +59,7 @@ def test_tiny_pages_and_split_windows_land_every_record(
             if api == "pagerduty"
         }
     assert result.error is None
-    assert _rows(warehouse) == pagerduty_rows(org)
+    assert _rows(warehouse, org) == pagerduty_rows(org)
     # 270 log entries in pages of 2 need at least 135 requests; no per-incident endpoint is read
     assert by_endpoint["/log_entries"] >= 135
     assert set(by_endpoint) == {"/incidents", "/log_entries", "/services", "/teams", "/priorities"}
