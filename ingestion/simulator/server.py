@@ -102,30 +102,10 @@ class Simulator:
                     ),
                     None,
                 )
-                n = sim._count(api, route[0] if route else "(no route)")
-                fault = sim.faults.pick(api, n)
-                if fault == "reset":
-                    self.close_connection = True
-                    self.connection.close()
+                admitted = self._admit(route[0] if route else "(no route)")
+                if admitted is None:
                     return
-                if fault == "slow":
-                    time.sleep(sim.faults.slow_seconds)
-                if fault == "outage":
-                    return self._send(503, {"message": "Service Unavailable"}, {})
-                if fault == "server_error":
-                    return self._send(500, {"message": "Internal Server Error"}, {})
-                if not module.authorized(self.headers, sim.credentials):
-                    return self._send(401, module.UNAUTHORIZED, {})
-                if fault == "rate_limit":
-                    status, headers = module.rate_limited(sim.faults.retry_after_seconds)
-                    return self._send(status, {"message": "rate limit exceeded"}, headers)
-                quota_headers = self._spend_quota()
-                if quota_headers is None:
-                    return
-                if fault == "secondary_limit":
-                    retry = {"Retry-After": str(sim.faults.retry_after_seconds)}
-                    headers = {**module.default_headers(), **quota_headers, **retry}
-                    return self._send(403, {"message": SECONDARY_LIMIT_MESSAGE}, headers)
+                fault, quota_headers = admitted
                 if route is None:
                     return self._send(404, {"message": "Not Found"}, {})
                 _, handler, match = route
@@ -137,15 +117,52 @@ class Simulator:
                     return self._send(404, {"message": "Not Found"}, {})
                 except BadRequest as exc:
                     return self._send(400, exc.body, {})
-                headers = {**module.default_headers(), **headers, **quota_headers}
-                if fault in ("invalid_json", "html"):
-                    payload, kind = (
-                        (INVALID_JSON_BODY, "application/json; charset=utf-8")
-                        if fault == "invalid_json"
-                        else (PROXY_HTML_BODY, "text/html; charset=utf-8")
+                self._answer(body, {**module.default_headers(), **headers, **quota_headers}, fault)
+
+            def _admit(self, route: str) -> tuple[str | None, dict[str, str]] | None:
+                """Count the request and play the faults, auth and quota that answer before
+                the API does. None once such an answer was sent; else the fault left for the
+                body, and the quota headers the answer carries."""
+                n = sim._count(api, route)
+                fault = sim.faults.pick(api, n)
+                if fault == "reset":
+                    self.close_connection = True
+                    self.connection.close()
+                    return None
+                if fault == "slow":
+                    time.sleep(sim.faults.slow_seconds)
+                if fault in ("outage", "server_error"):
+                    status, message = (
+                        (503, "Service Unavailable")
+                        if fault == "outage"
+                        else (500, "Internal Server Error")
                     )
-                    return self._write(200, payload, kind, headers)
-                return self._send(200, body, headers, truncate=fault == "truncate")
+                    self._send(status, {"message": message}, {})
+                    return None
+                if not module.authorized(self.headers, sim.credentials):
+                    self._send(401, module.UNAUTHORIZED, {})
+                    return None
+                if fault == "rate_limit":
+                    status, headers = module.rate_limited(sim.faults.retry_after_seconds)
+                    self._send(status, {"message": "rate limit exceeded"}, headers)
+                    return None
+                quota_headers = self._spend_quota()
+                if quota_headers is None:
+                    return None
+                if fault == "secondary_limit":
+                    retry = {"Retry-After": str(sim.faults.retry_after_seconds)}
+                    headers = {**module.default_headers(), **quota_headers, **retry}
+                    self._send(403, {"message": SECONDARY_LIMIT_MESSAGE}, headers)
+                    return None
+                return fault, quota_headers
+
+            def _answer(self, body: object, headers: dict[str, str], fault: str | None) -> None:
+                """A 200 with `body`, unless the fault spoils it."""
+                if fault == "invalid_json":
+                    return self._write(200, INVALID_JSON_BODY, "application/json", headers)
+                if fault == "html":
+                    return self._write(200, PROXY_HTML_BODY, "text/html; charset=utf-8", headers)
+                self._send(200, body, headers, truncate=fault == "truncate")
 
             def _spend_quota(self) -> dict[str, str] | None:
                 """The quota headers of this answer, or None once the refusal was sent."""
