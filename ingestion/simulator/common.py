@@ -28,7 +28,11 @@ class NotFound(Exception):
 
 
 class BadRequest(Exception):
-    """The request breaks one of the vendor's documented limits: 400 with the reason."""
+    """The request breaks a documented limit: 400 with the vendor's error body."""
+
+    def __init__(self, body: object) -> None:
+        super().__init__(body)
+        self.body = body
 
 
 def page_bounds(query: Query, key: str, default: int, cap: int) -> int:

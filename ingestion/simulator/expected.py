@@ -71,10 +71,14 @@ def jira_rows(org: Org) -> dict[str, int]:
 
 
 def pagerduty_rows(org: Org) -> dict[str, int]:
+    """Incidents (one team each) and every log entry of the account, whether the incident was
+    listed or named by a later log entry; services (one team each), teams, priorities."""
     return {
         "raw_pagerduty.incidents": len(org.incidents),
+        "raw_pagerduty.incidents__teams": len(org.incidents),
         "raw_pagerduty.incident_log_entries": sum(len(i.log_entries) for i in org.incidents),
         "raw_pagerduty.services": len(org.services),
+        "raw_pagerduty.services__teams": len(org.services),
         "raw_pagerduty.teams": len(org.pagerduty_teams),
         "raw_pagerduty.priorities": len(org.priorities),
     }

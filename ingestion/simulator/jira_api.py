@@ -124,6 +124,11 @@ def _issue_json(org: Org, issue: Issue) -> dict[str, Any]:
     }
 
 
+def _bad_request(message: str) -> common.BadRequest:
+    """Jira's 400 body: the reason in errorMessages."""
+    return common.BadRequest({"errorMessages": [message], "errors": {}})
+
+
 def _issue(org: Org, key: str) -> Issue:
     issue = next((i for i in org.issues if key in (i.key, i.id)), None)
     if issue is None:
@@ -226,7 +231,7 @@ def changelog_bulkfetch(org: Org, m: re.Match[str], q: common.Query, base: str, 
     holds maxResults histories, grouped per issue; nextPageToken is opaque."""
     wanted = {str(k) for k in (body or {}).get("issueIdsOrKeys") or []}
     if not wanted or len(wanted) > BULK_CHANGELOG_ISSUES:
-        raise common.BadRequest(f"issueIdsOrKeys must name 1 to {BULK_CHANGELOG_ISSUES} issues")
+        raise _bad_request(f"issueIdsOrKeys must name 1 to {BULK_CHANGELOG_ISSUES} issues")
     issues = [i for i in org.issues if i.id in wanted or i.key in wanted]
     histories = sorted(
         ((h, i.id) for i in issues for h in i.changelog),
@@ -303,7 +308,7 @@ def worklogs_updated(org: Org, m: re.Match[str], q: common.Query, base: str):
 def worklogs_list(org: Org, m: re.Match[str], q: common.Query, base: str, body: Any):
     ids = {str(i) for i in (body or {}).get("ids") or []}
     if len(ids) > 1000:
-        raise common.BadRequest("ids must name at most 1000 worklogs")
+        raise _bad_request("ids must name at most 1000 worklogs")
     return [_worklog_json(w, base) for i in org.issues for w in i.worklogs if w.id in ids], {}
 
 

@@ -940,7 +940,13 @@ def mutate_org(org: Org, n: int, at: datetime) -> dict[str, int]:
         pr.updated_at = at
         changed["github_pull_requests"] += 1
     for incident in rng.sample(org.incidents, min(n, len(org.incidents))):
-        incident.title = f"{incident.title} [postmortem linked]"
+        # PagerDuty logs every change of an incident: here a responder's note
+        note = "postmortem linked"
+        entry_id = f"R{incident.incident_number:06d}N{len(incident.log_entries)}"
+        incident.log_entries.append(
+            LogEntry(entry_id, "annotate_log_entry", at, "Note added", "PU00001", note)
+        )
+        incident.title = f"{incident.title} [{note}]"
         incident.updated_at = at
         changed["pagerduty_incidents"] += 1
     return changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
@@ -13,7 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from ingestion.simulator import github_api, jira_api, pagerduty_api
 from ingestion.simulator.common import BadRequest, Credentials, NotFound
-from ingestion.simulator.faults import Faults
+from ingestion.simulator.faults import (
+    INVALID_JSON_BODY,
+    PROXY_HTML_BODY,
+    SECONDARY_LIMIT_MESSAGE,
+    Faults,
+)
 from ingestion.simulator.model import Org
 
 APIS: dict[str, ModuleType] = {"jira": jira_api, "github": github_api, "pagerduty": pagerduty_api}
@@ -34,6 +40,8 @@ class Simulator:
         self.faults = faults or Faults(apis=set())
         self.credentials = credentials or Credentials()
         self.request_counts: Counter[str] = Counter()
+        # (api, route pattern) -> requests, for the benchmark's per-endpoint figures
+        self.request_counts_by_endpoint: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._servers = {
             name: ThreadingHTTPServer((host, (ports or {}).get(name, 0)), self._handler(name))
@@ -65,9 +73,10 @@ class Simulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _count(self, api: str) -> int:
+    def _count(self, api: str, route: str) -> int:
         with self._lock:
             self.request_counts[api] += 1
+            self.request_counts_by_endpoint[(api, route)] += 1
             return self.request_counts[api]
 
     def _handler(self, api: str) -> type[BaseHTTPRequestHandler]:
@@ -97,49 +106,106 @@ class Simulator:
                 self._serve(getattr(module, "POST_ROUTES", []), (body,))
 
             def _serve(self, routes: list, extra: tuple) -> None:
-                n = sim._count(api)
+                parts = urlsplit(self.path)
+                route = next(
+                    (
+                        (pattern, handler, match)
+                        for pattern, handler in routes
+                        if (match := re.fullmatch(pattern, parts.path))
+                    ),
+                    None,
+                )
+                admitted = self._admit(route[0] if route else "(no route)")
+                if admitted is None:
+                    return
+                fault, quota_headers = admitted
+                if route is None:
+                    return self._send(404, {"message": "Not Found"}, {})
+                _, handler, match = route
+                query = parse_qs(parts.query, keep_blank_values=True)
+                base_url = f"http://{self.headers.get('Host')}"
+                try:
+                    body, headers = handler(sim.org, match, query, base_url, *extra)
+                except NotFound:
+                    return self._send(404, {"message": "Not Found"}, {})
+                except BadRequest as exc:
+                    return self._send(400, exc.body, {})
+                self._answer(body, {**module.default_headers(), **headers, **quota_headers}, fault)
+
+            def _admit(self, route: str) -> tuple[str | None, dict[str, str]] | None:
+                """Count the request and play the faults, auth and quota that answer before
+                the API does. None once such an answer was sent; else the fault left for the
+                body, and the quota headers the answer carries."""
+                n = sim._count(api, route)
                 fault = sim.faults.pick(api, n)
                 if fault == "reset":
                     self.close_connection = True
                     self.connection.close()
-                    return
+                    return None
                 if fault == "slow":
                     time.sleep(sim.faults.slow_seconds)
-                if fault == "outage":
-                    return self._send(503, {"message": "Service Unavailable"}, {})
-                if fault == "server_error":
-                    return self._send(500, {"message": "Internal Server Error"}, {})
+                if fault in ("outage", "server_error"):
+                    status, message = (
+                        (503, "Service Unavailable")
+                        if fault == "outage"
+                        else (500, "Internal Server Error")
+                    )
+                    self._send(status, {"message": message}, {})
+                    return None
                 if not module.authorized(self.headers, sim.credentials):
-                    return self._send(401, module.UNAUTHORIZED, {})
+                    self._send(401, module.UNAUTHORIZED, {})
+                    return None
                 if fault == "rate_limit":
                     status, headers = module.rate_limited(sim.faults.retry_after_seconds)
-                    return self._send(status, {"message": "rate limit exceeded"}, headers)
-                parts = urlsplit(self.path)
-                query = parse_qs(parts.query, keep_blank_values=True)
-                base_url = f"http://{self.headers.get('Host')}"
-                for pattern, handler in routes:
-                    match = re.fullmatch(pattern, parts.path)
-                    if match:
-                        try:
-                            body, headers = handler(sim.org, match, query, base_url, *extra)
-                        except NotFound:
-                            return self._send(404, {"message": "Not Found"}, {})
-                        except BadRequest as exc:
-                            return self._send(400, {"errorMessages": [str(exc)]}, {})
-                        return self._send(
-                            200,
-                            body,
-                            {**module.default_headers(), **headers},
-                            truncate=fault == "truncate",
-                        )
-                return self._send(404, {"message": "Not Found"}, {})
+                    self._send(status, {"message": "rate limit exceeded"}, headers)
+                    return None
+                quota_headers = self._spend_quota()
+                if quota_headers is None:
+                    return None
+                if fault == "secondary_limit":
+                    retry = {"Retry-After": str(sim.faults.retry_after_seconds)}
+                    headers = {**module.default_headers(), **quota_headers, **retry}
+                    self._send(403, {"message": SECONDARY_LIMIT_MESSAGE}, headers)
+                    return None
+                return fault, quota_headers
+
+            def _answer(self, body: object, headers: dict[str, str], fault: str | None) -> None:
+                """A 200 with `body`, unless the fault spoils it."""
+                if fault == "invalid_json":
+                    return self._write(200, INVALID_JSON_BODY, "application/json", headers)
+                if fault == "html":
+                    return self._write(200, PROXY_HTML_BODY, "text/html; charset=utf-8", headers)
+                self._send(200, body, headers, truncate=fault == "truncate")
+
+            def _spend_quota(self) -> dict[str, str] | None:
+                """The quota headers of this answer, or None once the refusal was sent."""
+                quota = sim.faults.quota
+                if quota is None or api not in sim.faults.apis:
+                    return {}
+                allowed, remaining, reset = quota.take(api)
+                headers = quota.headers(api, remaining, reset)
+                if allowed:
+                    return headers
+                status, refusal = module.rate_limited(max(1, math.ceil(reset - time.time())))
+                self._send(status, {"message": "API rate limit exceeded"}, refusal | headers)
+                return None
 
             def _send(
                 self, status: int, body: object, headers: dict[str, str], truncate: bool = False
             ) -> None:
                 payload = json.dumps(body).encode()
+                self._write(status, payload, "application/json; charset=utf-8", headers, truncate)
+
+            def _write(
+                self,
+                status: int,
+                payload: bytes,
+                content_type: str,
+                headers: dict[str, str],
+                truncate: bool = False,
+            ) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 for key, value in headers.items():
                     self.send_header(key, value)

@@ -34,13 +34,9 @@ def _snapshot(warehouse: Path, table: str, key: str) -> list[tuple]:
 
 def test_second_run_loads_only_changes_and_equals_full_refresh(tmp_path: Path) -> None:
     org = build_org()
-    # a wide reopen window: PagerDuty can only list incidents by creation time, so the
-    # incremental run re-reads a window of them; here every mutated incident is inside it
-    settings_extra = {"pagerduty": {"reopen_window_days": 400}}
     incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
     with Simulator(org) as sim:
         settings = simulator_settings(sim.urls)
-        settings["pagerduty"].update(settings_extra["pagerduty"])
         first = run_ingest(duckdb_path=incremental, settings=settings)
         assert not [r.error for r in first if r.error]
 

@@ -1,4 +1,5 @@
-"""Rate limits, server errors, resets, truncated bodies, bad tokens and outages."""
+"""Rate limits, secondary limits, server errors, resets, truncated and non-JSON bodies, bad
+tokens and outages."""
 
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ def test_faults_mid_run_are_retried_and_the_result_is_complete(
 ) -> None:
     faults = Faults(
         rate_limit_every=29,
+        secondary_limit_every=43,
         server_error_every=31,
         reset_every=37,
         truncate_every=41,
+        invalid_json_every=47,
+        html_every=53,
         slow_every=97,
         slow_seconds=0.05,
         retry_after_seconds=3,
@@ -101,12 +105,12 @@ def test_outage_in_the_middle_of_a_run_keeps_the_previous_load(
     org = build_org()
     with Simulator(org, faults=faults) as sim:
         settings = simulator_settings(sim.urls)
-        settings["pagerduty"]["reopen_window_days"] = 400
         run_ingest(["pagerduty"], duckdb_path=warehouse, settings=settings, pipelines_dir=pipelines)
         landed = Landed(org, warehouse, [], {})
         titles_before = landed.count("raw_pagerduty.incidents where title like '%postmortem%'")
         mutate_org(org, 5, at=org.end + timedelta(days=1))
-        faults.outage_after = sim.request_counts["pagerduty"] + 4
+        # the run reads the new log entries, then fails on the next request
+        faults.outage_after = sim.request_counts["pagerduty"] + 1
         [failed] = run_ingest(
             ["pagerduty"], duckdb_path=warehouse, settings=settings, pipelines_dir=pipelines
         )

@@ -1,6 +1,6 @@
 """The sources accept the vendors' own example payloads as they are, quirks included:
 Jira's placeholder `fields.updated: 1` and sparse search fields, PageBeans that claim more
-pages, epoch-millisecond release dates, PagerDuty log entries without pagination keys.
+pages, epoch-millisecond release dates, PagerDuty listings without `total`.
 
 GitHub publishes no GraphQL response examples: its GraphQL path is served from the documented
 REST examples' values (the same pull request, review, commit, deployment and status),
@@ -52,7 +52,8 @@ ROUTES = [
     (r"/rest/agile/1.0/board/\d+/sprint", "jira/GET_rest_agile_1_0_board_boardId_sprint.json"),
     (r"/rest/agile/1.0/sprint/\d+", "jira/GET_rest_agile_1_0_sprint_sprintId.json"),
     (r"/incidents", "pagerduty/GET_incidents.json"),
-    (r"/incidents/[^/]+/log_entries", "pagerduty/GET_incidents_id_log_entries.json"),
+    (r"/incidents/[^/]+", "pagerduty/GET_incidents_id.json"),
+    (r"/log_entries", "pagerduty/GET_log_entries.json"),
     (r"/services", "pagerduty/GET_services.json"),
     (r"/teams", "pagerduty/GET_teams.json"),
     (r"/priorities", "pagerduty/GET_priorities.json"),

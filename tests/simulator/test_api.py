@@ -168,6 +168,10 @@ DOCUMENTED_EXTRAS = {
         "total",
     },
     "pagerduty/GET_incidents_id_log_entries.json": {"limit", "more", "offset", "total"},
+    "pagerduty/GET_incidents_id.json": {"incident.description", "incident.priority.name"},
+    # include[]=incidents puts the incident object (checked against GET_incidents_id.json)
+    # where the example has its reference
+    "pagerduty/GET_log_entries.json": {"total", "log_entries.[].incident."},
     "pagerduty/GET_services.json": {"services.[].description"},
     "pagerduty/GET_priorities.json": {"priorities.[].order"},
 }
@@ -252,6 +256,9 @@ def _shape_cases(org: Any) -> list[tuple[str, str, str]]:
             f"/incidents/{incident.id}/log_entries",
             "pagerduty/GET_incidents_id_log_entries.json",
         ),
+        ("pagerduty", f"/incidents/{incident.id}", "pagerduty/GET_incidents_id.json"),
+        ("pagerduty", "/log_entries", "pagerduty/GET_log_entries.json"),
+        ("pagerduty", "/log_entries?include[]=incidents", "pagerduty/GET_log_entries.json"),
         ("pagerduty", "/services", "pagerduty/GET_services.json"),
         ("pagerduty", "/teams", "pagerduty/GET_teams.json"),
         ("pagerduty", "/priorities", "pagerduty/GET_priorities.json"),

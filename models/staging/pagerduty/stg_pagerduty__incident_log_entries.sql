@@ -1,10 +1,3 @@
-{#- optional payload field: dlt only creates the column once a note was seen -#}
-{%- set entry_columns = [] -%}
-{%- if execute -%}
-    {%- set entry_columns = adapter.get_columns_in_relation(
-        source('raw_pagerduty', 'incident_log_entries'))
-        | map(attribute='name') | map('lower') | list -%}
-{%- endif -%}
 with
 
 source as (
@@ -14,14 +7,10 @@ source as (
 renamed as (
     select
         cast(id as {{ dbt.type_string() }}) as log_entry_id,
-        cast(incident_id as {{ dbt.type_string() }}) as incident_id,
+        cast(incident__id as {{ dbt.type_string() }}) as incident_id,
         cast(type as {{ dbt.type_string() }}) as log_entry_type,
         cast(channel__type as {{ dbt.type_string() }}) as channel_type,
-        {% if 'channel__summary' in entry_columns -%}
-            cast(channel__summary as {{ dbt.type_string() }})
-        {%- else -%}
-            cast(null as {{ dbt.type_string() }})
-        {%- endif %} as channel_summary,
+        cast(channel__summary as {{ dbt.type_string() }}) as channel_summary,
         cast(agent__type as {{ dbt.type_string() }}) as agent_type,
         -- a user agent is a person: pseudonymised; other agents (service, integration) keep ids
         case
