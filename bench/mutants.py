@@ -400,6 +400,22 @@ SQL_MUTANTS = (
         "max -> min",
         (_unit("lead_time_bottlenecks"),),
     ),
+    Mutant(
+        "deployments-previous-across-repos",
+        "models/marts/delivery/deployments.sql",
+        "lag(deployment_key) over (partition by repo order by deployed_at, deployment_key)",
+        "lag(deployment_key) over (order by deployed_at, deployment_key)",
+        "dropped partition",
+        (_unit("deployments"),),
+    ),
+    Mutant(
+        "sprints-say-do-open-sprints",
+        "models/marts/planning/sprints.sql",
+        "when sprints.is_closed\n",
+        "when true\n",
+        "dropped condition",
+        (_unit("sprints"),),
+    ),
     # the shared division macro: every unit test
     Mutant(
         "safe-divide-zero-denominator-is-zero",
