@@ -183,7 +183,8 @@ SQL_MUTANTS = (
     Mutant(
         "reliability-recovery-mean",
         RELIABILITY,
-        "when 'failed_deployment_recovery_time'\n                then {{ kpibridge.median('span_value') }}",
+        "when 'failed_deployment_recovery_time'\n"
+        "                then {{ kpibridge.median('span_value') }}",
         "when 'failed_deployment_recovery_time'\n                then avg(span_value)",
         "median -> mean",
         (_unit("int_kpi_values__reliability"),),
@@ -216,8 +217,8 @@ SQL_MUTANTS = (
     Mutant(
         "reliability-mttr-by-created",
         RELIABILITY,
-        "resolved_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at') }}",
-        "created_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at') }}",
+        "resolved_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
+        "created_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
         "wrong period timestamp",
         (_unit("int_kpi_values__reliability"),),
     ),

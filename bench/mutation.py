@@ -246,9 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-md", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
 
-    mutants = [
-        m for m in CATALOGUE if not args.only or any(m.id.startswith(p) for p in args.only)
-    ]
+    mutants = [m for m in CATALOGUE if not args.only or any(m.id.startswith(p) for p in args.only)]
     if not mutants:
         parser.error(f"no mutant id starts with {args.only}: see bench/mutants.py")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kpibridge-mutation-"))
