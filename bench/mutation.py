@@ -23,14 +23,13 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutants import CATALOGUE, Mutant  # noqa: E402 - bench/ is not a package
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# test files replaced by --tests-from: the dbt unit-test YAML and the pytest suite
-TEST_GLOBS = ("models/**/_*unit_tests.yml", "tests/**/*.py")
 CHECK_TIMEOUT_SECONDS = 900
 
 
@@ -126,10 +125,18 @@ def copy_repository(destination: Path, tests_from: str | None) -> Path:
     return root
 
 
+def is_test_file(name: str) -> bool:
+    """Replaced by --tests-from: the dbt unit-test YAML and the pytest suite."""
+    path = Path(name)
+    return (path.parts[0] == "models" and fnmatch(path.name, "_*unit_tests.yml")) or (
+        path.parts[0] == "tests" and path.suffix == ".py"
+    )
+
+
 def _replace_tests(root: Path, ref: str) -> None:
     """The test files as they are at `ref` (the code stays as in the working tree)."""
-    for pattern in TEST_GLOBS:
-        for path in root.glob(pattern):
+    for path in list(root.rglob("*")):
+        if path.is_file() and is_test_file(str(path.relative_to(root))):
             path.unlink()
     listed = subprocess.run(
         ["git", "ls-tree", "-r", "--name-only", ref],
@@ -139,9 +146,7 @@ def _replace_tests(root: Path, ref: str) -> None:
         check=True,
     ).stdout.split()
     for name in listed:
-        if any(Path(name).match(pattern) for pattern in TEST_GLOBS) or (
-            name.startswith("tests/") and name.endswith(".py")
-        ):
+        if is_test_file(name):
             content = subprocess.run(
                 ["git", "show", f"{ref}:{name}"], cwd=REPO_ROOT, capture_output=True, check=True
             ).stdout
@@ -265,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         if not scratch.run_check(check):
             print(f"check fails without any mutant: {check} (in {root})", file=sys.stderr)
             return 2
+        print(f"{'baseline ok':>14}  {check}", file=sys.stderr)
 
     outcomes = []
     for mutant in mutants:
