@@ -25,6 +25,10 @@ def hours(start: datetime, end: datetime) -> float:
     return round((naive_utc(end) - naive_utc(start)).total_seconds() / 3600, 6)
 
 
+def minutes(start: datetime, end: datetime) -> float:
+    return round((naive_utc(end) - naive_utc(start)).total_seconds() / 60, 4)
+
+
 def test_incidents_mart_spans_and_teams_match_the_log_entries(built: Built) -> None:
     team_of_service = {
         service: team.key for team in built.org.teams for service in team.pagerduty_service_ids
@@ -34,7 +38,7 @@ def test_incidents_mart_spans_and_teams_match_the_log_entries(built: Built) -> N
         acks = [e.created_at for e in incident.log_entries if e.type == "acknowledge_log_entry"]
         expected[incident.id] = (
             team_of_service.get(incident.service_id),
-            round(hours(incident.created_at, min(acks)) * 60, 4) if acks else None,
+            minutes(incident.created_at, min(acks)) if acks else None,
             hours(incident.created_at, incident.resolved_at) if incident.resolved_at else None,
         )
     actual = {
