@@ -445,11 +445,11 @@ PYTHON_MUTANTS = (
         (LANDING,),
     ),
     Mutant(
-        "jira-worklogs-stop-one-page-early",
+        "jira-worklogs-drop-first-of-page",
         "ingestion/sources/jira.py",
-        'if start >= body["total"] or not body["worklogs"]:',
-        'if start > 0 or not body["worklogs"]:',
-        "pagination stop condition",
+        'for w in body["worklogs"]]',
+        'for w in body["worklogs"][1:]]',
+        "off-by-one slice",
         (LANDING,),
     ),
     Mutant(
