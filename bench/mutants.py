@@ -417,6 +417,22 @@ SQL_MUTANTS = (
         "dropped condition",
         (_unit("sprints"),),
     ),
+    Mutant(
+        "dq-null-values-count-as-computed",
+        "models/marts/kpis/dq_findings__kpis.sql",
+        "    select distinct kpi_id from kpi_values\n    where value is not null\n",
+        "    select distinct kpi_id from kpi_values\n",
+        "dropped condition",
+        (_unit("dq_findings__kpis"),),
+    ),
+    Mutant(
+        "dq-organisation-needs-sources",
+        "models/marts/kpis/dq_findings__kpis.sql",
+        "    where not teams.is_organisation\n        and teams.team_key not in",
+        "    where teams.team_key not in",
+        "dropped condition",
+        (_unit("dq_findings__kpis"),),
+    ),
     # the shared division macro: every unit test
     Mutant(
         "safe-divide-zero-denominator-is-zero",

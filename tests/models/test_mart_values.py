@@ -106,6 +106,33 @@ def test_changes_mart_review_timeline_per_pull_request(built: Built) -> None:
     assert actual == expected
 
 
+def test_work_items_mart_reopens_and_done_times_from_the_changelog(built: Built) -> None:
+    done = {s.name for s in built.org.jira_statuses if s.category_key == "done"}
+    expected = {}
+    for issue in built.org.issues:
+        moves = [
+            (entry.created, item.from_string, item.to_string)
+            for entry in issue.changelog
+            for item in entry.items
+            if item.field == "status"
+        ]
+        reopens = sum(1 for _, old, new in moves if old in done and new not in done)
+        done_moves = [at for at, old, new in moves if new in done and old not in done]
+        expected[issue.key] = (reopens, naive_utc(max(done_moves)) if done_moves else None)
+    actual = {
+        key: (reopens, done_at)
+        for key, reopens, done_at in built.query(
+            "select issue_key, times_reopened, done_at from work_items"
+        )
+    }
+    assert sum(reopens for reopens, _ in expected.values()) > 0
+    assert actual == expected
+
+
+def test_the_simulated_org_has_no_data_quality_findings(built: Built) -> None:
+    assert built.query("select check_name, entity_id from data_quality_findings") == []
+
+
 def test_sprints_mart_has_every_sprint_and_scores_closed_ones_only(built: Built) -> None:
     expected = {sprint.id: sprint.state for sprint in built.org.sprints}
     rows = built.query("select sprint_id, state, say_do_ratio from sprints")
