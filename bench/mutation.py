@@ -244,6 +244,9 @@ def table(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="mutant id prefix (repeatable)")
+    parser.add_argument(
+        "--kind", choices=("sql", "python"), help="only the mutants of SQL (and macros) or Python"
+    )
     parser.add_argument("--tests-from", help="git ref whose test files replace the current ones")
     parser.add_argument("--warehouse", type=Path, help="a built warehouse to copy (saves a build)")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp folder)")
