@@ -252,7 +252,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp folder)")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
     parser.add_argument("--write-md", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        help="run nothing: the table of these --json outputs (e.g. a sql and a python run)",
+    )
     args = parser.parse_args(argv)
+    if args.combine:
+        outcomes = [Outcome(**o) for path in args.combine for o in json.loads(path.read_text())]
+        return report(outcomes, args.json, args.write_md)
 
     mutants = [m for m in CATALOGUE if not args.only or any(m.id.startswith(p) for p in args.only)]
     if not mutants:
@@ -282,9 +291,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{outcome.status:>14}  {mutant.id}  {outcome.killed_by}", file=sys.stderr)
     shutil.rmtree(workdir, ignore_errors=True)
 
-    print(json.dumps([asdict(o) for o in outcomes], indent=2) if args.json else table(outcomes))
-    if args.write_md:
-        args.write_md.write_text(table(outcomes) + "\n")
+    return report(outcomes, args.json, args.write_md)
+
+
+def report(outcomes: list[Outcome], as_json: bool, markdown: Path | None) -> int:
+    """Print the outcomes; exit 0 when at least 90 % of the applicable mutants were killed."""
+    print(json.dumps([asdict(o) for o in outcomes], indent=2) if as_json else table(outcomes))
+    if markdown:
+        markdown.write_text(table(outcomes) + "\n")
     killed, total = score(outcomes)
     return 0 if total and killed / total >= 0.9 else 1
 
