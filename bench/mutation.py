@@ -263,7 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = [Outcome(**o) for path in args.combine for o in json.loads(path.read_text())]
         return report(outcomes, args.json, args.write_md)
 
-    mutants = [m for m in CATALOGUE if not args.only or any(m.id.startswith(p) for p in args.only)]
+    mutants = [
+        m
+        for m in CATALOGUE
+        if (not args.only or any(m.id.startswith(p) for p in args.only))
+        and (not args.kind or m.path.endswith(".py") == (args.kind == "python"))
+    ]
     if not mutants:
         parser.error(f"no mutant id starts with {args.only}: see bench/mutants.py")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kpibridge-mutation-"))
