@@ -449,7 +449,14 @@ SQL_MUTANTS = (
 LANDING = "pytest:tests/ingestion/test_landing.py"
 VENDOR = "pytest:tests/ingestion/test_vendor_examples.py"
 # the app tests on the scratch warehouse (bench/prebuilt_fixtures.py), without rebuilding it
-APP = "pytest:-p prebuilt_fixtures tests/app/test_pages.py"
+# pages that show formatted values
+APP = (
+    "pytest:-p prebuilt_fixtures"
+    " tests/app/test_pages.py::test_home_shows_organisation_kpis_and_teams"
+    " tests/app/test_pages.py::test_scorecard_values_evidence_and_rollup"
+    " tests/app/test_pages.py::test_scorecard_null_value_is_no_data"
+    " tests/app/test_pages.py::test_reliability_metrics_and_failed_deployments"
+)
 
 PYTHON_MUTANTS = (
     Mutant(
