@@ -260,7 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.combine:
-        outcomes = [Outcome(**o) for path in args.combine for o in json.loads(path.read_text())]
+        outcomes = [
+            Outcome(**o)
+            for path in args.combine
+            for o in json.loads(path.read_text())
+            if not args.kind or o["path"].endswith(".py") == (args.kind == "python")
+        ]
         return report(outcomes, args.json, args.write_md)
 
     mutants = [
