@@ -82,8 +82,13 @@ class Scratch:
         return result.returncode == 0
 
     def _run_dbt(self, selector: str) -> bool:
-        """`dbt test --select selector`, in this process: under load, starting a new Python
-        and importing dbt for every mutant costs more than the unit tests themselves."""
+        failing = self.failing_models(selector)
+        return failing == set()
+
+    def failing_models(self, *selectors: str) -> set[str] | None:
+        """Models whose unit tests fail under `dbt test --select selectors` (None: dbt itself
+        failed). Run in this process: under load, starting a new Python and importing dbt for
+        every check costs more than the unit tests themselves."""
         from dbt.cli.main import dbtRunner
 
         os.environ.update(self.env())
@@ -91,7 +96,7 @@ class Scratch:
             [
                 "test",
                 "--select",
-                selector,
+                *selectors,
                 "--project-dir",
                 str(self.root),
                 "--target-path",
@@ -100,7 +105,16 @@ class Scratch:
                 "none",
             ]
         )
-        return bool(result.success)
+        results = getattr(result.result, "results", None)
+        if results is None:
+            return None
+        return {
+            str(getattr(item.node, "tested_node_unique_id", "") or item.node.unique_id).split(".")[
+                -1
+            ]
+            for item in results
+            if str(item.status).lower() in {"fail", "error", "runtime error"}
+        }
 
 
 def copy_repository(destination: Path, tests_from: str | None) -> Path:
@@ -219,6 +233,62 @@ def run_mutant(scratch: Scratch, mutant: Mutant) -> Outcome:
     )
 
 
+def unit_test_model(mutant: Mutant) -> str | None:
+    """The model whose unit tests alone check this mutant, if that is its only check."""
+    prefix = "dbt:test_type:unit,"
+    if len(mutant.checks) == 1 and mutant.checks[0].startswith(prefix):
+        return mutant.checks[0].removeprefix(prefix)
+    return None
+
+
+def run_in_rounds(scratch: Scratch, mutants: list[Mutant]) -> list[Outcome]:
+    """Mutants of different models in one dbt run: a model's unit tests read only that model's
+    SQL (its inputs are fixtures), so each mutant is judged by its own model's unit tests.
+    One round holds at most one mutant per file."""
+    rounds: list[list[Mutant]] = []
+    for mutant in mutants:
+        free = next((r for r in rounds if all(m.path != mutant.path for m in r)), None)
+        if free is None:
+            rounds.append(free := [])
+        free.append(mutant)
+    outcomes = []
+    for round_mutants in rounds:
+        started = time.perf_counter()
+        originals = {m.path: (scratch.root / m.path).read_text() for m in round_mutants}
+        applied = [m for m in round_mutants if originals[m.path].count(m.original) == 1]
+        for mutant in round_mutants:
+            if mutant not in applied:
+                outcomes.append(
+                    Outcome(mutant.id, mutant.kind, mutant.path, "not applicable", "", 0.0)
+                )
+        for mutant in applied:
+            path = scratch.root / mutant.path
+            path.write_text(originals[mutant.path].replace(mutant.original, mutant.mutated))
+        try:
+            failing = scratch.failing_models(*(m.checks[0].removeprefix("dbt:") for m in applied))
+        finally:
+            for path, text in originals.items():
+                (scratch.root / path).write_text(text)
+        if failing is None:  # dbt itself failed: judge these mutants one by one
+            outcomes.extend(run_mutant(scratch, mutant) for mutant in applied)
+            continue
+        seconds = (time.perf_counter() - started) / max(len(applied), 1)
+        for mutant in applied:
+            killed = unit_test_model(mutant) in failing
+            outcomes.append(
+                Outcome(
+                    mutant.id,
+                    mutant.kind,
+                    mutant.path,
+                    "killed" if killed else "survived",
+                    mutant.checks[0] if killed else "",
+                    seconds,
+                )
+            )
+            print(f"{outcomes[-1].status:>14}  {mutant.id}", file=sys.stderr)
+    return outcomes
+
+
 def score(outcomes: list[Outcome]) -> tuple[int, int]:
     applicable = [o for o in outcomes if o.status != "not applicable"]
     return sum(o.status == "killed" for o in applicable), len(applicable)
@@ -294,11 +364,14 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"{'baseline ok':>14}  {check}", file=sys.stderr)
 
-    outcomes = []
+    batched = [m for m in mutants if unit_test_model(m)]
+    by_id = {o.mutant: o for o in run_in_rounds(scratch, batched)}
     for mutant in mutants:
-        outcome = run_mutant(scratch, mutant)
-        outcomes.append(outcome)
-        print(f"{outcome.status:>14}  {mutant.id}  {outcome.killed_by}", file=sys.stderr)
+        if mutant.id not in by_id:
+            by_id[mutant.id] = run_mutant(scratch, mutant)
+            outcome = by_id[mutant.id]
+            print(f"{outcome.status:>14}  {mutant.id}  {outcome.killed_by}", file=sys.stderr)
+    outcomes = [by_id[m.id] for m in mutants]
     shutil.rmtree(workdir, ignore_errors=True)
 
     return report(outcomes, args.json, args.write_md)
