@@ -465,7 +465,7 @@ PYTHON_MUTANTS = (
         'if body.get("isLast", True) or not body["values"]:',
         'if True or not body["values"]:',
         "pagination stop condition",
-        (LANDING,),
+        (LANDING, "pytest:tests/ingestion/test_jira_page_bean.py"),
     ),
     Mutant(
         "jira-worklogs-drop-first-of-page",
