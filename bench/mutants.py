@@ -465,7 +465,7 @@ PYTHON_MUTANTS = (
         'if body.get("isLast", True) or not body["values"]:',
         'if True or not body["values"]:',
         "pagination stop condition",
-        (LANDING, "pytest:tests/ingestion/test_jira_page_bean.py"),
+        (LANDING, "pytest:tests/ingestion/test_paged_lists.py"),
     ),
     Mutant(
         "jira-worklogs-drop-first-of-page",
@@ -481,7 +481,7 @@ PYTHON_MUTANTS = (
         "offset += len(body[key])",
         "offset += len(body[key]) + 1",
         "off-by-one offset",
-        (LANDING,),
+        (LANDING, "pytest:tests/ingestion/test_paged_lists.py"),
     ),
     Mutant(
         "http-retry-status-raises",
