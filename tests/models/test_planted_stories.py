@@ -6,6 +6,10 @@ from __future__ import annotations
 from tests.conftest import Built
 
 
+def teams_and_organisation(built: Built) -> set[str]:
+    return {team.key for team in built.org.teams} | {"organisation"}
+
+
 def monthly(built: Built, team: str, kpi: str) -> list[float | None]:
     rows = built.query(
         "select value from kpi_values where team_key = ? and kpi_id = ? and grain = 'month' "
@@ -36,8 +40,9 @@ def test_checkout_waits_for_a_first_review(built: Built) -> None:
             "where grain = 'quarter' group by team_key"
         )
     )
+    assert stages.keys() == teams_and_organisation(built)
     assert stages["checkout"] == ["pickup"]
-    assert all("pickup" not in found for team, found in stages.items() if team != "checkout")
+    assert [team for team, found in stages.items() if "pickup" in found] == ["checkout"]
 
 
 def test_incidents_link_to_the_deployment_they_name_or_by_time(built: Built) -> None:
@@ -53,8 +58,9 @@ def test_incidents_link_to_the_deployment_they_name_or_by_time(built: Built) -> 
             "where incidents.link_rule = 'explicit_reference'"
         )
     )
+    assert naming, "the org plants incidents that name their deployment"
     assert explicit.keys() == naming.keys()
-    assert all(explicit[i].startswith(sha) for i, sha in naming.items())
+    assert [i for i, sha in naming.items() if not explicit[i].startswith(sha)] == []
     rules = dict(
         built.query("select coalesce(link_rule, 'none'), count(*) from incidents group by all")
     )
@@ -81,21 +87,24 @@ def test_platform_reliability_improves_and_its_customers_follow(built: Built) ->
 
 def test_hotfix_and_revert_prs_make_rework_deployments(built: Built) -> None:
     merged = [p for p in built.org.pull_requests if p.merged_at]
-    hotfixes = sum(1 for p in merged if "hotfix" in p.labels)
+    # the rule of dbt_project.yml: label `hotfix`, or a `hotfix/` or `revert-` branch
+    hotfixes = sum(
+        1
+        for p in merged
+        if "hotfix" in {label.lower() for label in p.labels}
+        or p.head_ref.startswith(("hotfix/", "revert-"))
+    )
     reverts = sum(1 for p in merged if p.head_ref.startswith("revert-"))
-    assert (
-        built.scalar(
-            "select count(*) from changes where 'hotfix' in title or head_ref like 'hotfix/%'"
-        )
-        == hotfixes
-        > 0
-    )
+    assert built.scalar("select count(*) from changes where is_hotfix") == hotfixes > 0
     assert built.scalar("select count(*) from changes where is_revert") == reverts > 0
-    rates = built.query(
-        "select team_key, max(value) from kpi_values "
-        "where kpi_id = 'deployment_rework_rate' and grain = 'quarter' group by 1"
+    rates = dict(
+        built.query(
+            "select team_key, max(value) from kpi_values "
+            "where kpi_id = 'deployment_rework_rate' and grain = 'quarter' group by 1"
+        )
     )
-    assert all(rate > 0 for _, rate in rates)
+    assert rates.keys() == teams_and_organisation(built)
+    assert [team for team, rate in rates.items() if not rate > 0] == []
 
 
 def test_squash_merges_are_shipped_by_their_merge_sha(built: Built) -> None:

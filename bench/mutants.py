@@ -1,0 +1,528 @@
+"""The mutation catalogue: small, plausible bugs in the KPI SQL and the Python code.
+
+Each mutant replaces one exact snippet (it must occur once in its file) and names the checks
+that should kill it: `dbt:<selector>` runs `dbt test --select <selector>` (the dbt unit tests
+of the model), `pytest:<args>` runs pytest. A mutant is killed when a check fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    path: str
+    original: str
+    mutated: str
+    kind: str
+    checks: tuple[str, ...]
+
+
+def _unit(model: str) -> str:
+    return f"dbt:test_type:unit,{model}"
+
+
+DELIVERY = "models/intermediate/delivery/int_kpi_values__delivery.sql"
+CHANGES = "models/intermediate/delivery/int_changes_shipped.sql"
+DEPLOYMENTS = "models/intermediate/delivery/int_deployments_unioned.sql"
+RELIABILITY = "models/intermediate/reliability/int_kpi_values__reliability.sql"
+LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
+INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
+BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
+PLANNING = "models/intermediate/planning/int_kpi_values__planning.sql"
+WORK_ITEMS = "models/intermediate/planning/int_work_items_enriched.sql"
+PERIODS = "models/intermediate/int_periods.sql"
+KPI_VALUES = "models/marts/kpis/kpi_values.sql"
+SCORECARD = "models/marts/kpis/kpi_scorecard.sql"
+BOTTLENECKS = "models/marts/delivery/lead_time_bottlenecks.sql"
+MACROS = "macros/aggregates.sql"
+
+SQL_MUTANTS = (
+    # delivery KPIs
+    Mutant(
+        "delivery-lead-time-mean",
+        DELIVERY,
+        "{{ kpibridge.median('shipped_changes.lead_time_hours') }} as median_hours",
+        "avg(shipped_changes.lead_time_hours) as median_hours",
+        "median -> mean",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-pr-review-time-mean",
+        DELIVERY,
+        "{{ kpibridge.median('merged_changes.open_to_merge_hours') }} as median_open_hours",
+        "avg(merged_changes.open_to_merge_hours) as median_open_hours",
+        "median -> mean",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-pr-size-mean",
+        DELIVERY,
+        "{{ kpibridge.median('merged_changes.lines_changed') }} as median_lines",
+        "avg(merged_changes.lines_changed) as median_lines",
+        "median -> mean",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-clean-approval-any-commits",
+        DELIVERY,
+        "and merged_changes.commits_after_first_review = 0 then 1",
+        "and merged_changes.commits_after_first_review >= 0 then 1",
+        "comparison flip",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-review-coverage-two-approvals",
+        DELIVERY,
+        "when merged_changes.approvals >= 1 then 1",
+        "when merged_changes.approvals > 1 then 1",
+        "bound shift",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-merge-period-end-inclusive",
+        DELIVERY,
+        "and merged_changes.event_at < periods.period_end",
+        "and merged_changes.event_at <= periods.period_end",
+        "period end exclusive -> inclusive",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-deploy-period-start-exclusive",
+        DELIVERY,
+        "on production_deployments.event_at >= periods.period_start",
+        "on production_deployments.event_at > periods.period_start",
+        "period start inclusive -> exclusive",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-deployment-days-not-distinct",
+        DELIVERY,
+        "count(distinct cast(production_deployments.event_at as date)) as deployment_days",
+        "count(cast(production_deployments.event_at as date)) as deployment_days",
+        "distinct dropped",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-authors-not-distinct",
+        DELIVERY,
+        "count(distinct merged_changes.author_key) as authors",
+        "count(merged_changes.author_key) as authors",
+        "distinct dropped",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-escaped-defects-join-drops-team",
+        DELIVERY,
+        "on deployment_kpis.team_key = escaped_defect_counts.team_key\n"
+        "        and deployment_kpis.grain = escaped_defect_counts.grain",
+        "on deployment_kpis.grain = escaped_defect_counts.grain",
+        "dropped join condition",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    Mutant(
+        "delivery-frequency-per-day",
+        DELIVERY,
+        "deployments * 7.0 / days_in_period as value",
+        "deployments * 1.0 / days_in_period as value",
+        "unit slip (per day, not per week)",
+        (_unit("int_kpi_values__delivery"),),
+    ),
+    # review timeline and shipping
+    Mutant(
+        "changes-commits-before-first-review",
+        CHANGES,
+        "where pull_request_commits.committed_at > review_summary.first_review_at",
+        "where pull_request_commits.committed_at < review_summary.first_review_at",
+        "comparison flip",
+        (_unit("int_changes_shipped"),),
+    ),
+    Mutant(
+        "changes-commits-at-first-review-count",
+        CHANGES,
+        "where pull_request_commits.committed_at > review_summary.first_review_at",
+        "where pull_request_commits.committed_at >= review_summary.first_review_at",
+        "< vs <=",
+        (_unit("int_changes_shipped"),),
+    ),
+    Mutant(
+        "changes-last-review-not-first",
+        CHANGES,
+        "min(submitted_at) as first_review_at",
+        "max(submitted_at) as first_review_at",
+        "first -> last",
+        (_unit("int_changes_shipped"),),
+    ),
+    Mutant(
+        "changes-author-review-counts",
+        CHANGES,
+        "and pull_request_reviews.reviewer_key is distinct from merged.author_key",
+        "",
+        "dropped condition",
+        (_unit("int_changes_shipped"),),
+    ),
+    Mutant(
+        "changes-fallback-deploy-strictly-after-merge",
+        CHANGES,
+        "        and merged.merged_at <= production.deployed_at\n    where merged.base_ref",
+        "        and merged.merged_at < production.deployed_at\n    where merged.base_ref",
+        "<= vs <",
+        (_unit("int_changes_shipped"),),
+    ),
+    Mutant(
+        "deployments-last-success",
+        DEPLOYMENTS,
+        "min(case when state = 'success' then created_at end) as first_success_at",
+        "max(case when state = 'success' then created_at end) as first_success_at",
+        "first -> last",
+        (_unit("int_deployments_unioned"),),
+    ),
+    # reliability
+    Mutant(
+        "reliability-recovery-mean",
+        RELIABILITY,
+        "when 'failed_deployment_recovery_time'\n"
+        "                then {{ kpibridge.median('span_value') }}",
+        "when 'failed_deployment_recovery_time'\n                then avg(span_value)",
+        "median -> mean",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-mtta-median",
+        RELIABILITY,
+        "when 'incident_count' then cast(count(*) as double precision)",
+        "when 'incident_count' then cast(count(*) as double precision)\n"
+        "            when 'mtta' then {{ kpibridge.median('span_value') }}",
+        "mean -> median",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-recovery-first-resolution",
+        RELIABILITY,
+        "max(incidents.resolved_at) as last_resolved_at",
+        "min(incidents.resolved_at) as last_resolved_at",
+        "last -> first",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-recovery-keeps-partly-resolved",
+        RELIABILITY,
+        "when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents",
+        "when deployment_incidents.resolved_incidents > 0",
+        "condition weakened",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-mttr-by-created",
+        RELIABILITY,
+        "resolved_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
+        "created_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
+        "wrong period timestamp",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-cfr-counts-unlinked",
+        RELIABILITY,
+        "case when deployment_incidents.deployment_key is not null then 1 else 0 end",
+        "case when deployment_incidents.deployment_key is null then 1 else 0 end",
+        "condition flip",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-availability-day-short",
+        RELIABILITY,
+        "periods.days_in_period * 24 * 60 * team_service_counts.services",
+        "(periods.days_in_period - 1) * 24 * 60 * team_service_counts.services",
+        "off-by-one period length",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "reliability-downtime-join-drops-period",
+        RELIABILITY,
+        "and periods.grain = downtime_sums.grain\n"
+        "        and periods.period_start = downtime_sums.period_start",
+        "and periods.grain = downtime_sums.grain",
+        "dropped join condition",
+        (_unit("int_kpi_values__reliability"),),
+    ),
+    Mutant(
+        "links-window-start-inclusive",
+        LINKS,
+        "        < production_deployments.deployed_at",
+        "        <= production_deployments.deployed_at",
+        "window bound < vs <=",
+        (_unit("int_incident_deployment_links"),),
+    ),
+    Mutant(
+        "links-deploy-after-incident",
+        LINKS,
+        "and incidents.created_at >= production_deployments.deployed_at",
+        "and incidents.created_at > production_deployments.deployed_at",
+        "bound shift >= vs >",
+        (_unit("int_incident_deployment_links"),),
+    ),
+    Mutant(
+        "downtime-touching-intervals-split",
+        INTERVALS,
+        "when previous_max_end is null or interval_start > previous_max_end then 1",
+        "when previous_max_end is null or interval_start >= previous_max_end then 1",
+        "> vs >=",
+        (_unit("int_service_downtime_intervals"),),
+    ),
+    Mutant(
+        "downtime-by-period-touching-end",
+        BY_PERIOD,
+        "and intervals.interval_end > cast(periods.period_start as timestamp)",
+        "and intervals.interval_end >= cast(periods.period_start as timestamp)",
+        "> vs >=",
+        (_unit("int_service_downtime_by_period"),),
+    ),
+    # planning
+    Mutant(
+        "planning-cycle-time-mean",
+        PLANNING,
+        "{{ kpibridge.median('measure') }} as value,",
+        "avg(measure) as value,",
+        "median -> mean",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "planning-delay-median",
+        PLANNING,
+        "avg(measure) as value,",
+        "{{ kpibridge.median('measure') }} as value,",
+        "mean -> median",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "planning-on-time-strict",
+        PLANNING,
+        "coalesce(cast(version_last_done.last_done_at as date) <= versions.release_date, true)",
+        "coalesce(cast(version_last_done.last_done_at as date) < versions.release_date, true)",
+        "<= vs <",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "planning-tech-debt-as-percent",
+        PLANNING,
+        "case when kpi_id = 'tech_debt_remediation_rate' then 1 else 100 end",
+        "100",
+        "unit slip (ratio -> percent)",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "planning-say-do-counts-added",
+        PLANNING,
+        "where is_sprint_closed\n        and in_sprint_at_start\n",
+        "where is_sprint_closed\n",
+        "dropped condition",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "planning-story-points-ignored",
+        PLANNING,
+        "when count(measure) = count(*) then sum(numerator * measure)",
+        "when false then sum(numerator * measure)",
+        "dropped branch",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "planning-wip-end-exclusive",
+        PLANNING,
+        "intervals_with_organisation.valid_to >= cast(periods.period_end as timestamp)",
+        "intervals_with_organisation.valid_to > cast(periods.period_end as timestamp)",
+        ">= vs >",
+        (_unit("int_kpi_values__planning"),),
+    ),
+    Mutant(
+        "work-items-cycle-from-last-active",
+        WORK_ITEMS,
+        "min(case when stage = 'active' then valid_from end) as first_active_at",
+        "max(case when stage = 'active' then valid_from end) as first_active_at",
+        "first -> last",
+        (_unit("int_work_items_enriched"),),
+    ),
+    # periods, kpi_values, scorecard, bottlenecks
+    Mutant(
+        "periods-complete-needs-margin",
+        PERIODS,
+        "period_start >= start_date and period_end <= as_of_date as is_complete",
+        "period_start >= start_date and period_end < as_of_date as is_complete",
+        "off-by-one period",
+        (_unit("int_periods"),),
+    ),
+    Mutant(
+        "kpi-values-every-null-is-zero",
+        KPI_VALUES,
+        "        and is_count\n",
+        "",
+        "null -> zero",
+        (_unit("kpi_values"),),
+    ),
+    Mutant(
+        "kpi-values-zero-denominator-reason",
+        KPI_VALUES,
+        "when has_row and denominator = 0 then 'denominator is zero'",
+        "when has_row and denominator is null then 'denominator is zero'",
+        "wrong null reason",
+        (_unit("kpi_values"),),
+    ),
+    Mutant(
+        "scorecard-baseline-includes-latest",
+        SCORECARD,
+        "case when months_back between 2 and {{ var('baseline_months') }} + 1 then value end",
+        "case when months_back between 1 and {{ var('baseline_months') }} then value end",
+        "off-by-one period",
+        (_unit("kpi_scorecard"),),
+    ),
+    Mutant(
+        "scorecard-flat-tolerance-strict",
+        SCORECARD,
+        "or abs(change_vs_baseline) <= {{ var('trend_flat_tolerance_pct') }}",
+        "or abs(change_vs_baseline) < {{ var('trend_flat_tolerance_pct') }}",
+        "<= vs <",
+        (_unit("kpi_scorecard"),),
+    ),
+    Mutant(
+        "bottlenecks-stage-mean",
+        BOTTLENECKS,
+        "{{ kpibridge.median('staged_rollup.review_hours') }} as review_hours_p50",
+        "avg(staged_rollup.review_hours) as review_hours_p50",
+        "median -> mean",
+        (_unit("lead_time_bottlenecks"),),
+    ),
+    Mutant(
+        "bottlenecks-smallest-stage",
+        BOTTLENECKS,
+        "case greatest(",
+        "case least(",
+        "max -> min",
+        (_unit("lead_time_bottlenecks"),),
+    ),
+    Mutant(
+        "deployments-previous-across-repos",
+        "models/marts/delivery/deployments.sql",
+        "lag(deployment_key) over (partition by repo order by deployed_at, deployment_key)",
+        "lag(deployment_key) over (order by deployed_at, deployment_key)",
+        "dropped partition",
+        (_unit("deployments"),),
+    ),
+    Mutant(
+        "sprints-say-do-open-sprints",
+        "models/marts/planning/sprints.sql",
+        "when sprints.is_closed\n",
+        "when true\n",
+        "dropped condition",
+        (_unit("sprints"),),
+    ),
+    Mutant(
+        "dq-null-values-count-as-computed",
+        "models/marts/kpis/dq_findings__kpis.sql",
+        "    select distinct kpi_id from kpi_values\n    where value is not null\n",
+        "    select distinct kpi_id from kpi_values\n",
+        "dropped condition",
+        (_unit("dq_findings__kpis"),),
+    ),
+    Mutant(
+        "dq-organisation-needs-sources",
+        "models/marts/kpis/dq_findings__kpis.sql",
+        "    where not teams.is_organisation\n        and teams.team_key not in",
+        "    where teams.team_key not in",
+        "dropped condition",
+        (_unit("dq_findings__kpis"),),
+    ),
+    # the shared division macro: every unit test
+    Mutant(
+        "safe-divide-zero-denominator-is-zero",
+        MACROS,
+        "(cast({{ numerator }} as double precision) / nullif(cast({{ denominator }} as double "
+        "precision), 0))",
+        "coalesce(cast({{ numerator }} as double precision) / nullif(cast({{ denominator }} as "
+        "double precision), 0), 0)",
+        "null -> zero",
+        ("dbt:test_type:unit",),
+    ),
+)
+
+LANDING = "pytest:tests/ingestion/test_landing.py"
+VENDOR = "pytest:tests/ingestion/test_vendor_examples.py"
+# the app tests on the scratch warehouse (bench/prebuilt_fixtures.py), without rebuilding it
+# pages that show formatted values
+APP = (
+    "pytest:-p prebuilt_fixtures"
+    " tests/app/test_pages.py::test_home_shows_organisation_kpis_and_teams"
+    " tests/app/test_pages.py::test_scorecard_values_evidence_and_rollup"
+    " tests/app/test_pages.py::test_scorecard_null_value_is_no_data"
+    " tests/app/test_pages.py::test_reliability_metrics_and_failed_deployments"
+)
+
+PYTHON_MUTANTS = (
+    Mutant(
+        "jira-page-bean-stops-after-first-page",
+        "ingestion/sources/jira.py",
+        'if body.get("isLast", True) or not body["values"]:',
+        'if True or not body["values"]:',
+        "pagination stop condition",
+        (LANDING, "pytest:tests/ingestion/test_paged_lists.py"),
+    ),
+    Mutant(
+        "jira-worklogs-drop-first-of-page",
+        "ingestion/sources/jira.py",
+        'for w in body["worklogs"]]',
+        'for w in body["worklogs"][1:]]',
+        "off-by-one slice",
+        (LANDING,),
+    ),
+    Mutant(
+        "pagerduty-offset-not-advanced-by-page",
+        "ingestion/sources/pagerduty.py",
+        "offset += len(body[key])",
+        "offset += len(body[key]) + 1",
+        "off-by-one offset",
+        (LANDING, "pytest:tests/ingestion/test_paged_lists.py"),
+    ),
+    Mutant(
+        "http-retry-status-raises",
+        "ingestion/sources/http.py",
+        "if response.status_code in RETRY_STATUSES or _is_rate_limited(response):",
+        "if _is_rate_limited(response):",
+        "retry condition dropped",
+        ("pytest:tests/ingestion/test_resilience.py",),
+    ),
+    Mutant(
+        "app-null-shown-as-zero",
+        "app/data.py",
+        '    if is_missing(value):\n        return "no data"\n    prefix, suffix',
+        '    if is_missing(value):\n        return "0"\n    prefix, suffix',
+        "formatting: NULL -> 0",
+        (APP,),
+    ),
+    Mutant(
+        "app-evidence-drops-denominator",
+        "app/data.py",
+        "return template.format(n=format_number(numerator), d=format_number(denominator))",
+        "return template.format(n=format_number(numerator), d=format_number(numerator))",
+        "formatting: wrong evidence",
+        (APP,),
+    ),
+    Mutant(
+        "app-number-no-thousands-separator",
+        "app/data.py",
+        'return f"{int(x):,}"',
+        'return f"{int(x)}"',
+        "formatting: separator",
+        (APP,),
+    ),
+    Mutant(
+        "app-trend-sign-dropped",
+        "app/data.py",
+        'details.append(f"{change:+d} % vs baseline")',
+        'details.append(f"{abs(change)} % vs baseline")',
+        "formatting: sign",
+        (APP,),
+    ),
+)
+
+CATALOGUE = SQL_MUTANTS + PYTHON_MUTANTS
