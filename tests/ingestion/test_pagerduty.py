@@ -189,7 +189,8 @@ def test_a_wrong_start_date_fails_naming_key_value_and_example(tmp_path: Path) -
         [result] = run_ingest(["pagerduty"], duckdb_path=tmp_path / "w.duckdb", settings=settings)
         requests = sim.request_counts["pagerduty"]
     assert result.error == (
-        "sources.pagerduty.start_date = '01/02/2026' is not a date: use YYYY-MM-DD or ISO 8601, "
-        'e.g. "2026-01-01" or "2026-01-01T00:00:00Z"'
+        "sources.pagerduty.start_date = '01/02/2026' is not a date (set in .dlt/config.toml or "
+        "SOURCES__PAGERDUTY__START_DATE): write YYYY-MM-DD or an ISO 8601 timestamp, "
+        "e.g. 2026-01-01, 2026-01-01T09:00:00 or 2026-01-01T09:00:00+02:00"
     )
     assert requests == 0
