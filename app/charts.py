@@ -285,3 +285,26 @@ def pair_chart(both: pd.DataFrame) -> alt.FacetChart:
         .facet(row=alt.Row("series:N", title=None))
         .resolve_scale(y="independent")
     )
+
+
+def tier_grid_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Teams x DORA metrics, each cell coloured by tier and labelled with value and n."""
+    metrics = list(dict.fromkeys(table["Metric"]))
+    teams = list(dict.fromkeys(table["Team"]))
+    base = alt.Chart(table).encode(
+        x=alt.X("Metric:N", sort=metrics, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        y=alt.Y("Team:N", sort=teams, title=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(
+            "Tier:N",
+            scale=alt.Scale(
+                domain=["elite", "high", "medium", "low", "no tier"],
+                range=["#1b7837", "#5aae61", "#fdb863", "#e66101", "#e0e0e0"],
+            ),
+            title="DORA tier",
+        ),
+        tooltip=["Team:N", "Metric:N", "Shown:N", "Trend:N"],
+    )
+    text = base.mark_text(fontSize=11, lineBreak="|").encode(text="Shown:N")
+    return alt.layer(cells, text).properties(height=52 * len(teams))

@@ -233,7 +233,7 @@ def changes_shipped(db: Marts, team: str, start: date, end: date) -> pd.DataFram
     return db.df(
         "select c.repo, c.pull_number, coalesce(t.team_name, c.team_key) as team_name, "
         "c.merged_at, c.deployed_at, c.coding_hours, c.pickup_hours, c.review_hours, "
-        "c.deploy_hours, c.lead_time_hours, c.is_rework, c.jira_issue_key "
+        "c.deploy_hours, c.lead_time_hours, c.is_rework, c.jira_issue_key, c.html_url "
         "from changes as c left join teams as t on t.team_key = c.team_key "
         "where c.deployed_at >= ? and c.deployed_at < ?" + clause + " order by c.deployed_at desc",
         [start, end, *params],
@@ -245,7 +245,8 @@ def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFram
     clause, params = team_clause("w.team_key", team)
     return db.df(
         "select w.issue_key, coalesce(t.team_name, w.team_key) as team_name, w.issue_type, "
-        "w.work_category, w.priority_name, w.done_at, w.cycle_time_days, w.times_reopened "
+        "w.work_category, w.priority_name, w.done_at, w.cycle_time_days, w.times_reopened, "
+        "w.html_url "
         "from work_items as w left join teams as t on t.team_key = w.team_key "
         "where w.done_at >= ? and w.done_at < ?" + clause + " order by w.done_at desc",
         [start, end, *params],
@@ -272,7 +273,7 @@ def deployments_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame
     clause, params = team_clause("d.team_key", team)
     return db.df(
         "select d.deployment_key, d.repo, coalesce(t.team_name, d.team_key) as team_name, "
-        "d.deployment_source, d.sha, d.deployed_at, d.changes_shipped, d.is_rework, "
+        "d.deployment_source, d.sha, d.deployed_at, d.changes_shipped, d.is_rework, d.html_url, "
         "count(i.incident_id) as incidents_linked "
         "from deployments as d left join teams as t on t.team_key = d.team_key "
         "left join incidents as i on i.linked_deployment_key = d.deployment_key "
@@ -290,7 +291,7 @@ def incidents_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
         "select i.incident_number, coalesce(t.team_name, i.team_key) as team_name, "
         "i.priority_name, i.urgency, i.status, i.created_at, i.minutes_to_acknowledge, "
         "i.hours_to_resolve, d.repo as deployment_repo, d.sha as deployment_sha, "
-        "d.deployed_at as deployment_at, i.link_rule, i.hours_from_deploy "
+        "d.deployed_at as deployment_at, i.link_rule, i.hours_from_deploy, i.html_url "
         "from incidents as i left join teams as t on t.team_key = i.team_key "
         "left join deployments as d on d.deployment_key = i.linked_deployment_key "
         "where i.created_at >= ? and i.created_at < ?" + clause + " order by i.created_at desc",

@@ -1,22 +1,44 @@
-"""Data health: when each source was last loaded, row counts and data-quality findings."""
+"""Data health: which dates the selected team's data cover, source freshness, table sizes and
+data-quality findings."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app.components import page
-from app.data import MART_TABLES, csv_download, marts_modified, marts_path, query
+from app import queries
+from app.state import csv_download, page
 
-filters = page(
+ctx = page(
     "Data health",
-    "Can these numbers be trusted today? Freshness of every source, the size of each "
-    "published table and what the quality checks found.",
+    "Can these numbers be trusted? Which dates the data cover for the selected team, how fresh "
+    "each source is, the size of each published table and what the quality checks found.",
 )
-st.markdown(f"Marts file `{marts_path()}`, written {marts_modified():%Y-%m-%d %H:%M} (file time).")
+st.markdown(
+    f"Marts file `{ctx.db.path}`, written "
+    f"{pd.Timestamp(ctx.db.identity[2], unit='ns'):%Y-%m-%d %H:%M} (file time)."
+)
+
+st.subheader(f"Data coverage for {ctx.team_name}")
+cover = queries.coverage(ctx.db, ctx.team)
+table = pd.DataFrame(
+    {
+        "Data": cover["data"],
+        "First event (UTC)": pd.to_datetime(cover["first_event"]).dt.strftime("%Y-%m-%d"),
+        "Last event (UTC)": pd.to_datetime(cover["last_event"]).dt.strftime("%Y-%m-%d"),
+        "Events": cover["events"],
+    }
+).fillna("no data")
+st.dataframe(table, hide_index=True, width="stretch")
+last = pd.to_datetime(cover["last_event"]).max()
+if pd.notna(last) and pd.Timestamp(ctx.period_end, tz=last.tz) > last:
+    st.warning(
+        f"The data end on {last:%Y-%m-%d}, before the end of {ctx.period}: "
+        "that period is not fully covered."
+    )
 
 st.subheader("Last load per source")
-loads = query("select * from source_loads order by source_system, table_name")
+loads = queries.source_loads(ctx.db)
 if loads.empty:
     st.warning("No source loads recorded: nothing has been ingested yet.")
 else:
@@ -28,48 +50,29 @@ else:
             last_loaded_at=("last_loaded_at", "max"),
         )
         .reset_index()
+        .rename(
+            columns={
+                "source_system": "Source",
+                "tables": "Raw tables",
+                "rows": "Rows",
+                "last_loaded_at": "Last loaded (UTC)",
+            }
+        )
     )
-    newest = per_source["last_loaded_at"].max()
-    per_source["hours_behind_newest"] = (
-        (newest - per_source["last_loaded_at"]).dt.total_seconds() / 3600
-    ).round(1)
-    table = per_source.rename(
-        columns={
-            "source_system": "Source",
-            "tables": "Raw tables",
-            "rows": "Rows",
-            "last_loaded_at": "Last loaded (UTC)",
-            "hours_behind_newest": "Hours behind newest source",
-        }
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    csv_download(table, "sources", "source_freshness")
-    with st.expander("Per raw table"):
-        st.dataframe(loads, hide_index=True, width="stretch")
-        csv_download(loads, "raw tables", "source_loads")
+    st.dataframe(per_source, hide_index=True, width="stretch")
+    csv_download(per_source, "sources", "source_freshness")
 
 st.subheader("Published tables")
-# MART_TABLES are constants, never user input; a table missing from an older build shows as such.
-present = set(query("select table_name from information_schema.tables")["table_name"])
-counts = pd.DataFrame(
-    {
-        "Table": list(MART_TABLES),
-        "Rows": [
-            int(query(f"select count(*) as n from {t}").iloc[0]["n"]) if t in present else None
-            for t in MART_TABLES
-        ],
-    }
+counts = queries.table_row_counts(ctx.db).rename(
+    columns={"table_name": "Table", "row_count": "Rows"}
 )
 st.dataframe(counts, hide_index=True, width="stretch")
 csv_download(counts, "row counts", "mart_row_counts")
 
-st.subheader("Data-quality findings")
-findings = query(
-    "select check_name, entity, entity_id, team_key, detail from data_quality_findings "
-    "order by check_name, team_key, entity_id"
-)
+st.subheader(f"Data-quality findings for {ctx.team_name}")
+findings = queries.quality_findings(ctx.db, ctx.team)
 if findings.empty:
-    st.success("No data-quality findings: every check passed.")
+    st.success(f"No data-quality findings for {ctx.team_name}: every check passed.")
 else:
     summary = findings.groupby("check_name").size().reset_index(name="findings")
     st.warning(f"{len(findings)} findings from {len(summary)} checks. Details below.")

@@ -6,6 +6,13 @@ changes as (
     select * from {{ ref('int_changes_shipped') }}
 ),
 
+pull_requests as (
+    select
+        pull_request_id,
+        html_url
+    from {{ ref('stg_github__pull_requests') }}
+),
+
 final as (
     select
         change_key,
@@ -41,8 +48,11 @@ final as (
         pickup_hours,
         review_hours,
         deploy_hours,
-        lead_time_hours
+        lead_time_hours,
+        pull_requests.html_url
     from changes
+    left join pull_requests
+        on changes.pull_request_id = pull_requests.pull_request_id
 )
 
 select * from final

@@ -5,6 +5,13 @@ work_items as (
     select * from {{ ref('int_work_items_enriched') }}
 ),
 
+sites as (
+    select
+        issue_key as site_issue_key,
+        nullif(regexp_extract(api_url, '^https?://[^/]+'), '') as site_url
+    from {{ ref('stg_jira__issues') }}
+),
+
 final as (
     select
         issue_key,
@@ -28,8 +35,11 @@ final as (
         cast(times_reopened as integer) as times_reopened,
         due_date,
         fix_version_release_date,
-        cast(days_late as bigint) as days_late
+        cast(days_late as bigint) as days_late,
+        sites.site_url || '/browse/' || issue_key as html_url
     from work_items
+    left join sites
+        on work_items.issue_key = sites.site_issue_key
 )
 
 select * from final
