@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from app.format import UNIT_NAMES, is_missing, period_label
+from app.review import is_too_small
 
 DATA_COLOUR = "#1f77b4"
 SMALL_COLOUR = "#b0b4ba"
@@ -30,6 +31,28 @@ def axis_title(unit: str | None) -> str:
     return UNIT_NAMES.get(unit or "", unit or "value").capitalize() if unit != "pct" else "%"
 
 
+def reference_frame(row: object) -> pd.DataFrame:
+    """An assessed period row's baseline and targets as horizontal reference lines."""
+    lines = [
+        {"line": name, "y": float(getattr(row, column))}
+        for column, name in (
+            ("baseline", "Baseline"),
+            ("short_term_target", "Short-term target"),
+            ("long_term_target", "Long-term target"),
+        )
+        if not is_missing(getattr(row, column))
+    ]
+    return pd.DataFrame(lines, columns=["line", "y"])
+
+
+def small_flags(series: pd.DataFrame, aggregation: str | None, min_sample_size: int) -> list[bool]:
+    """Per point: is its value computed from too few events?"""
+    return [
+        is_too_small(n, aggregation, min_sample_size) and not is_missing(v)
+        for n, v in zip(series["sample_size"], series["value"], strict=True)
+    ]
+
+
 def _period_x(grain: str, order: list[str]) -> alt.X:
     return alt.X("period:O", sort=order, title=grain.capitalize(), axis=alt.Axis(labelAngle=0))
 
@@ -39,10 +62,11 @@ def trend_chart(
     unit: str | None,
     lines: pd.DataFrame,
     grain: str,
-    selected: object,
+    selected: list[object],
     small: list[bool],
 ) -> alt.LayerChart:
-    """A KPI per period up to the selected one (shaded), n above each point, reference lines."""
+    """A KPI per period up to the review period (its periods shaded), n above each point,
+    reference lines."""
     data = pd.DataFrame(
         {
             "period": [period_label(grain, s) for s in series["period_start"]],
@@ -65,7 +89,7 @@ def trend_chart(
         alt.Tooltip("state:N", title="Period"),
     ]
     highlight = (
-        alt.Chart(pd.DataFrame({"period": [period_label(grain, selected)]}))
+        alt.Chart(pd.DataFrame({"period": [period_label(grain, s) for s in selected]}))
         .mark_bar(color=SELECTED_COLOUR, opacity=0.45)
         .encode(x=x)
     )

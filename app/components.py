@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import queries
 from app.cards import CARD_CSS, cards_html
-from app.charts import trend_chart
+from app.charts import reference_frame, small_flags, trend_chart
 from app.format import (
     change_words,
     format_value,
@@ -17,7 +17,7 @@ from app.format import (
     target_words,
     value_with_evidence,
 )
-from app.review import assess, is_too_small
+from app.review import assess
 from app.state import Context, csv_download
 
 
@@ -98,23 +98,6 @@ def scorecard_block(rows: pd.DataFrame, ctx: Context, file_stem: str) -> pd.Data
     return table
 
 
-def reference_lines(ctx: Context, team: str, kpi_id: str) -> pd.DataFrame:
-    """Baseline for the selected period and the team's targets, as horizontal lines."""
-    rows = team_rows(ctx, team)
-    row = rows[rows["kpi_id"] == kpi_id]
-    lines = []
-    if not row.empty:
-        r = row.iloc[0]
-        for column, name in (
-            ("baseline", "Baseline"),
-            ("short_term_target", "Short-term target"),
-            ("long_term_target", "Long-term target"),
-        ):
-            if not is_missing(r[column]):
-                lines.append({"line": name, "y": float(r[column])})
-    return pd.DataFrame(lines, columns=["line", "y"])
-
-
 def series_table(series: pd.DataFrame, ctx: Context, unit: str | None) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -142,13 +125,11 @@ def kpi_trend_block(
     if series.empty:
         st.info(f"No values of this KPI up to {ctx.period}.")
         return series
-    small = [
-        is_too_small(n, aggregation, ctx.settings.min_sample_size) and not is_missing(v)
-        for n, v in zip(series["sample_size"], series["value"], strict=True)
-    ]
-    lines = reference_lines(ctx, team, kpi_id)
+    small = small_flags(series, aggregation, ctx.settings.min_sample_size)
+    rows = team_rows(ctx, team)
+    lines = reference_frame(next(rows[rows["kpi_id"] == kpi_id].itertuples()))
     st.altair_chart(
-        trend_chart(series, unit, lines, ctx.grain, ctx.period_start, small), width="stretch"
+        trend_chart(series, unit, lines, ctx.grain, [ctx.period_start], small), width="stretch"
     )
     notes = [f"Shaded: {ctx.period}, the review period. Each point shows its n"]
     if any(small):
