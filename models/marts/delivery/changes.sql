@@ -8,7 +8,7 @@ changes as (
 
 pull_requests as (
     select
-        pull_request_id,
+        pull_request_id as page_pull_request_id,
         html_url
     from {{ ref('stg_github__pull_requests') }}
 ),
@@ -52,7 +52,7 @@ final as (
         pull_requests.html_url
     from changes
     left join pull_requests
-        on changes.pull_request_id = pull_requests.pull_request_id
+        on changes.pull_request_id = pull_requests.page_pull_request_id
 )
 
 select * from final
