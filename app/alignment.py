@@ -54,7 +54,10 @@ def judge_pairs(pairs: pd.DataFrame, min_points: int, min_abs_r: float) -> pd.Da
     out["Goal"] = out["business_goal"].map(goal_name)
     out["Driver (KPI)"] = out["kpi_name"].fillna(out["kpi_id"])
     out["Outcome"] = out["outcome_measure"].map(outcome_name)
-    out["Expected"] = [f"KPI improves → outcome goes {e}" for e in out["expected_direction"]]
+    out["Outcome (expected move)"] = [
+        f"{name} {'↑' if e == 'up' else '↓'}"
+        for name, e in zip(out["Outcome"], out["expected_direction"], strict=True)
+    ]
     out["Correlation"] = [
         "" if is_missing(r) else f"r = {float(r):.2f} (n = {format_number(n)})"
         for r, n in zip(out["correlation"], out["n_points"], strict=True)

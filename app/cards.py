@@ -65,7 +65,7 @@ def card_lines(row: Any, min_sample_size: int) -> dict[str, str]:
         "target": "short-term target "
         + target_words(row.short_term_target, row.short_term_met, row.unit),
     }
-    if not is_missing(row.dora_tier):
+    if not is_missing(row.dora_tier) and not row.too_small:
         lines["tier"] = str(row.dora_tier)
     return lines
 

@@ -176,13 +176,23 @@ def stage_share_chart(flow: pd.DataFrame, grain: str, stages: tuple[str, ...]) -
 
 
 def distribution_chart(values: pd.Series, title: str, unit_words: str) -> alt.LayerChart:
-    """A histogram with the median and 90th percentile marked."""
+    """A histogram with the median and 90th percentile marked; the longest 5 % (a long tail
+    would squash the rest into one bar) are left out of the bars and said in the title."""
     data = pd.DataFrame({"value": values.dropna().astype(float)})
     marks = pd.DataFrame(
         {
             "statistic": ["median", "90th percentile"],
             "value": [data["value"].median(), data["value"].quantile(0.9)],
         }
+    )
+    cap = data["value"].quantile(0.95)
+    tail = data[data["value"] > cap]
+    data = data[data["value"] <= cap]
+    subtitle = (
+        f"{len(tail)} longest not drawn: {tail['value'].min():,.1f} to "
+        f"{tail['value'].max():,.1f} {unit_words}"
+        if len(tail)
+        else ""
     )
     bars = (
         alt.Chart(data)
@@ -211,7 +221,10 @@ def distribution_chart(values: pd.Series, title: str, unit_words: str) -> alt.La
             tooltip=["statistic:N", alt.Tooltip("value:Q", format=",.1f")],
         )
     )
-    return alt.layer(bars, rules).properties(height=240)
+    return alt.layer(bars, rules).properties(
+        height=240,
+        title=alt.TitleParams(subtitle, fontSize=11, fontWeight="normal", anchor="start"),
+    )
 
 
 def say_do_chart(sprints: pd.DataFrame) -> alt.Chart:
@@ -223,7 +236,9 @@ def say_do_chart(sprints: pd.DataFrame) -> alt.Chart:
         + sprints["issues_at_start"].astype(int).astype(str),
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("sprint:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y(
+            "sprint:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
+        ),
         x=alt.X(
             "say_do_ratio:Q",
             title="Committed issues delivered (%)",
@@ -236,9 +251,9 @@ def say_do_chart(sprints: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("issues_added_after_start:Q", title="Added after start"),
         ],
     )
-    bars = base.mark_bar(color=DATA_COLOUR, size=16)
+    bars = base.mark_bar(color=DATA_COLOUR, size=18)
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="delivered:N")
-    return (bars + text).properties(height=max(120, 26 * len(data)))
+    return (bars + text).properties(height=alt.Step(30))
 
 
 def investment_chart(mix: pd.DataFrame, grain: str) -> alt.Chart:
@@ -316,8 +331,15 @@ def tier_grid_chart(table: pd.DataFrame) -> alt.LayerChart:
     metrics = list(dict.fromkeys(table["Metric"]))
     teams = list(dict.fromkeys(table["Team"]))
     base = alt.Chart(table).encode(
-        x=alt.X("Metric:N", sort=metrics, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
-        y=alt.Y("Team:N", sort=teams, title=None),
+        x=alt.X(
+            "Team:N",
+            sort=teams,
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=200, orient="top", labelFontSize=12),
+        ),
+        y=alt.Y(
+            "Metric:N", sort=metrics, title=None, axis=alt.Axis(labelFontSize=12, labelLimit=260)
+        ),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
@@ -330,5 +352,5 @@ def tier_grid_chart(table: pd.DataFrame) -> alt.LayerChart:
         ),
         tooltip=["Team:N", "Metric:N", "Shown:N", "Trend:N"],
     )
-    text = base.mark_text(fontSize=11, lineBreak="|").encode(text="Shown:N")
-    return alt.layer(cells, text).properties(height=52 * len(teams))
+    text = base.mark_text(fontSize=12, lineBreak="|").encode(text="Cell:N")
+    return alt.layer(cells, text).properties(height=48 * len(metrics))

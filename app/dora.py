@@ -27,11 +27,15 @@ def dora_comparison(rows: pd.DataFrame, team_names: dict[str, str], min_n: int) 
                 "Team": team_names[r.team_key],
                 "Metric": r.kpi_name,
                 "Shown": " ".join(words),
+                "Cell": format_value(r.value, r.unit) + (f"|{n}" if n else ""),
                 "Value": r.value,
                 "n": r.sample_size,
                 "Tier": tier or "no tier",
                 "Trend": r.trend,
                 "order": DORA_KPIS.index(r.kpi_id),
+                "team_order": list(team_names).index(r.team_key),
             }
         )
-    return pd.DataFrame(out).sort_values(["order", "Team"]).drop(columns="order")
+    return (
+        pd.DataFrame(out).sort_values(["order", "team_order"]).drop(columns=["order", "team_order"])
+    )

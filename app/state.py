@@ -165,8 +165,8 @@ def sidebar(db: Marts) -> Context:
         state["period"] = default_period(
             starts, complete, state.get("period"), state.get("period_end")
         )
-        if state.get("_widget_period") not in starts:
-            state.pop("_widget_period", None)  # a date of the previous grain
+        # the widget shows the kept period (it may hold a date of the previous grain)
+        state["_widget_period"] = state["period"]
         labels = {
             s: period_label(grain, s) + ("" if done else " (in progress)")
             for s, done in zip(starts, complete, strict=True)
@@ -174,7 +174,6 @@ def sidebar(db: Marts) -> Context:
         st.selectbox(
             "Review period",
             starts[::-1],
-            index=starts[::-1].index(state["period"]),
             format_func=labels.__getitem__,
             key="_widget_period",
             on_change=_keep,

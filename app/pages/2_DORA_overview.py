@@ -28,7 +28,8 @@ table = dora_comparison(rows, ctx.team_names, ctx.settings.min_sample_size)
 st.altair_chart(tier_grid_chart(table), width="stretch")
 st.caption(
     "Colour: DORA tier (deployment frequency is tiered on deployment days per week). "
-    "Grey: no tier (no benchmark, no data or n too small). Each cell shows the value and n."
+    "Grey: no tier (rework rate has no DORA benchmark yet; no data; or n too small). Each cell "
+    "shows the value and n."
 )
 wide = table.pivot(index="Team", columns="Metric", values="Shown").reindex(
     index=[name for name in ctx.team_names.values() if name in set(table["Team"])],
@@ -37,8 +38,10 @@ wide = table.pivot(index="Team", columns="Metric", values="Shown").reindex(
 st.dataframe(wide.reset_index(), hide_index=True, width="stretch")
 csv_download(table, "this comparison", f"dora_teams_{ctx.period}")
 
-st.subheader(f"Per {ctx.grain}, up to {ctx.period}")
+st.subheader(f"Teams per {ctx.grain}, up to {ctx.period}")
 series = queries.kpi_series_all_teams(ctx.db, queries.DORA_KPIS, ctx.grain, ctx.period_start)
+# teams only: the organisation's totals would flatten every team's line
+series = series[series["team_key"] != queries.ORGANISATION]
 series = series.assign(team=series["team_key"].map(ctx.team_names))
 terms = queries.glossary(ctx.db).set_index("kpi_id")
 columns = st.columns(2)

@@ -23,6 +23,7 @@ ctx = page(
 # --- lead-time stages -----------------------------------------------------------------------
 st.subheader(f"Lead time for changes by stage, {ctx.period}")
 flow = queries.lead_time_stages(ctx.db, ctx.team, ctx.grain, ctx.period_start)
+changes = queries.changes_shipped(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
 selected = flow[pd.to_datetime(flow["period_start"]).dt.date == ctx.period_start]
 if selected.empty or is_missing(selected.iloc[0]["bottleneck_stage"]):
     st.info(f"No shipped changes in {ctx.period}: no bottleneck can be named.")
@@ -35,7 +36,8 @@ else:
         f"**Bottleneck in {ctx.period}:** changes spent the largest share of their lead time in "
         f"**{STAGE_WORDS.get(stage, stage)}**: {format_number(r[f'{stage}_share_pct'])} % of "
         f"the lead time, a median of {format_value(r[f'{stage}_hours_p50'], 'hours')} "
-        f"(n = {n:,} changes shipped"
+        f"(n = {n:,} changes with all four stages measured, of {len(changes):,} shipped; the "
+        "others had no review"
         + (", too few to name a bottleneck with confidence" if small else "")
         + ")."
     )
@@ -61,7 +63,6 @@ if not flow.empty:
 # --- distributions --------------------------------------------------------------------------
 st.subheader(f"Distributions in {ctx.period}")
 left, right = st.columns(2)
-changes = queries.changes_shipped(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
 with left:
     lead = changes["lead_time_hours"].dropna()
     st.markdown(

@@ -78,7 +78,7 @@ def _sprint_json(s: Sprint) -> dict[str, Any]:
     return body
 
 
-def _issue_json(org: Org, issue: Issue) -> dict[str, Any]:
+def _issue_json(org: Org, issue: Issue, base: str) -> dict[str, Any]:
     status = next(s for s in org.jira_statuses if s.name == issue.status)
     project = next(p for p in org.projects if p.key == issue.project_key)
     sprints = [s for s in org.sprints if s.id in issue.sprint_ids]
@@ -86,7 +86,7 @@ def _issue_json(org: Org, issue: Issue) -> dict[str, Any]:
     return {
         "id": issue.id,
         "key": issue.key,
-        "self": f"/rest/api/3/issue/{issue.id}",
+        "self": f"{base}/rest/api/3/issue/{issue.id}",  # absolute, as Jira Cloud sends it
         "fields": {
             "summary": issue.summary,
             "issuetype": {
@@ -160,7 +160,9 @@ def search_jql(org: Org, m: re.Match[str], q: common.Query, base: str):
     issues = sorted(issues, key=lambda i: (i.updated, int(i.id)))
     start = int(common.param(q, "nextPageToken", "0") or 0)
     size = common.page_bounds(q, "maxResults", 50, 100)
-    body: dict[str, Any] = {"issues": [_issue_json(org, i) for i in issues[start : start + size]]}
+    body: dict[str, Any] = {
+        "issues": [_issue_json(org, i, base) for i in issues[start : start + size]]
+    }
     body["isLast"] = start + size >= len(issues)
     if not body["isLast"]:
         body["nextPageToken"] = str(start + size)
@@ -285,7 +287,7 @@ def sprint_issues(org: Org, m: re.Match[str], q: common.Query, base: str):
         "startAt": start,
         "maxResults": size,
         "total": len(members),
-        "issues": [_issue_json(org, i) for i in members[start : start + size]],
+        "issues": [_issue_json(org, i, base) for i in members[start : start + size]],
     }, {}
 
 

@@ -85,7 +85,7 @@ WALK = (
     ("Delivery flow", "Distributions in 2026-Q3", "delivery_flow"),
     ("Reliability", "Incidents opened in 2026-Q3", "reliability"),
     ("Business alignment", "pairs with outcome data show evidence", "alignment"),
-    ("Drill-down", "Production deployments", "drill_down"),
+    ("Drill down", "Production deployments", "drill_down"),
     ("Glossary", "KPIs and supporting signals match", "glossary"),
     ("Data health", "Data coverage for", "data_health"),
 )
