@@ -17,7 +17,7 @@ from app.format import (
     sample_words,
     target_words,
 )
-from app.review import TOO_SMALL
+from app.review import TOO_SMALL, sample_rule_applies
 
 TIER_COLOURS = {"elite": "#1b7837", "high": "#5aae61", "medium": "#e08214", "low": "#c51b7d"}
 TREND_CLASSES = {"improving": "good", "worsening": "bad"}
@@ -55,8 +55,12 @@ def card_lines(row: Any, min_sample_size: int) -> dict[str, str]:
             else "; ".join(
                 part
                 for part in (
-                    evidence(row.value, row.unit, row.numerator, row.denominator, None),
-                    sample_words(row.sample_size, min_sample_size),
+                    evidence(
+                        row.value, row.unit, row.numerator, row.denominator, None, row.aggregation
+                    ),
+                    sample_words(
+                        row.sample_size, min_sample_size, sample_rule_applies(row.aggregation)
+                    ),
                 )
                 if part
             )

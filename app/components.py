@@ -9,16 +9,13 @@ from app import queries
 from app.cards import CARD_CSS, cards_html
 from app.charts import reference_frame, small_flags, trend_chart
 from app.format import (
-    change_words,
     format_value,
-    goal_name,
-    is_missing,
     period_label,
-    target_words,
     value_with_evidence,
 )
 from app.review import assess
 from app.state import Context, csv_download
+from app.tables import TARGET_LEGEND, scorecard_table
 
 
 def review_rows(ctx: Context) -> pd.DataFrame:
@@ -44,68 +41,43 @@ def kpi_cards(rows: pd.DataFrame, ctx: Context) -> None:
     st.markdown(CARD_CSS + cards_html(rows, ctx.settings.min_sample_size), unsafe_allow_html=True)
 
 
-def scorecard_table(rows: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """Scorecard rows in business language, one display string per cell."""
-    return pd.DataFrame(
-        {
-            "KPI": rows["kpi_name"],
-            "Value (evidence)": [
-                value_with_evidence(
-                    r.value, r.unit, r.numerator, r.denominator, r.sample_size, r.null_reason
-                )
-                for r in rows.itertuples()
-            ],
-            "n": [
-                ("" if is_missing(r.sample_size) else f"{int(r.sample_size):,}")
-                + (" (too small)" if r.too_small else "")
-                for r in rows.itertuples()
-            ],
-            "Trend": [
-                f"{r.trend}: {change_words(r.value, r.baseline, r.unit)}" for r in rows.itertuples()
-            ],
-            "Targets (short / long)": [
-                target_words(r.short_term_target, r.short_term_met, r.unit)
-                + " / "
-                + target_words(r.long_term_target, r.long_term_met, r.unit)
-                for r in rows.itertuples()
-            ],
-            "DORA tier": ["" if is_missing(t) else str(t) for t in rows["dora_tier"]],
-            "Goal": rows["business_goal"].map(goal_name),
-            "Owner": rows["owner"].fillna(""),
-        }
-    ).reset_index(drop=True)
-
-
 TABLE_COLUMNS = {
-    "KPI": st.column_config.TextColumn(width="medium", pinned=True),
-    "Value (evidence)": st.column_config.TextColumn(width="medium"),
-    "n": st.column_config.TextColumn(width="small"),
-    "Trend": st.column_config.TextColumn(width="medium"),
-    "Targets (short / long)": st.column_config.TextColumn(width="medium"),
-    "DORA tier": st.column_config.TextColumn(width="small"),
-    "Goal": st.column_config.TextColumn(width="small"),
-    "Owner": st.column_config.TextColumn(width="medium"),
+    "KPI": st.column_config.TextColumn(width=185, pinned=True),
+    "Value (evidence)": st.column_config.TextColumn(width=175),
+    "Trend vs baseline": st.column_config.TextColumn(width=190),
+    "Targets (short / long)": st.column_config.TextColumn(width=130),
+    "DORA tier": st.column_config.TextColumn(width=70),
+    "Owner": st.column_config.TextColumn(width=190),
 }
 
 
-def scorecard_block(rows: pd.DataFrame, ctx: Context, file_stem: str) -> pd.DataFrame:
-    table = scorecard_table(rows, ctx)
+def scorecard_block(rows: pd.DataFrame, file_stem: str) -> pd.DataFrame:
+    table = scorecard_table(rows)
     if table.empty:
         st.info("No KPIs to show.")
         return table
     st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    st.caption(TARGET_LEGEND)
     csv_download(table, "this table", file_stem)
     return table
 
 
-def series_table(series: pd.DataFrame, ctx: Context, unit: str | None) -> pd.DataFrame:
+def series_table(
+    series: pd.DataFrame, ctx: Context, unit: str | None, aggregation: str | None
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             ctx.grain.capitalize(): [period_label(ctx.grain, s) for s in series["period_start"]],
             "Value": series["value"],
             "Shown as": [
                 value_with_evidence(
-                    r.value, unit, r.numerator, r.denominator, r.sample_size, r.null_reason
+                    r.value,
+                    unit,
+                    r.numerator,
+                    r.denominator,
+                    r.sample_size,
+                    r.null_reason,
+                    aggregation,
                 )
                 for r in series.itertuples()
             ],
@@ -149,7 +121,7 @@ def kpi_trend_block(
             + ", ".join(f"{reason} ({count})" for reason, count in reasons.items())
         )
     st.caption(". ".join(notes) + ".")
-    table = series_table(series, ctx, unit)
+    table = series_table(series, ctx, unit, aggregation)
     with st.expander("Values behind the chart"):
         st.dataframe(table, hide_index=True, width="stretch")
     csv_download(table, "chart data", f"trend_{team}_{kpi_id}_{ctx.grain}")

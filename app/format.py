@@ -85,6 +85,8 @@ STAGE_WORDS = {
     "deploy": "deploy (merge to running in production)",
 }
 
+LINK_RULE_SHORT = {"explicit_reference": "named in the incident", "time_window": "time window"}
+
 LINK_RULE_WORDS = {
     "explicit_reference": (
         "the incident text names the deployment (its sha, deployment id or a shipped Jira key)"
@@ -143,11 +145,19 @@ def label_with_unit(name: str, unit: str | None) -> str:
 
 
 def evidence(
-    value: Any, unit: str | None, numerator: Any, denominator: Any, sample_size: Any
+    value: Any,
+    unit: str | None,
+    numerator: Any,
+    denominator: Any,
+    sample_size: Any,
+    aggregation: str | None = None,
 ) -> str:
-    """What the value was computed from: '3 of 25', '85 deploys in 13.1 weeks', 'n = 82'."""
+    """What the value was computed from: '3 of 25', '85 deploys in 13.1 weeks', 'n = 82',
+    '808 of 132,480 minutes down' (availability: its numerator is downtime, not uptime)."""
     if is_missing(value):
         return ""
+    if aggregation == "time-weighted" and not is_missing(denominator):
+        return f"{format_number(numerator)} of {format_number(denominator)} minutes down"
     if not is_missing(numerator) and not is_missing(denominator):
         template = RATE_EVIDENCE.get(unit or "")
         if template:
@@ -164,27 +174,28 @@ def value_with_evidence(
     denominator: Any = None,
     sample_size: Any = None,
     null_reason: Any = None,
+    aggregation: str | None = None,
 ) -> str:
     """'12 % (3 of 25)', '42.5 h (n = 82)' or 'no data (no events in period)'."""
     if is_missing(value):
         reason = "" if is_missing(null_reason) or not null_reason else f" ({null_reason})"
         return f"no data{reason}"
     shown = format_value(value, unit)
-    proof = evidence(value, unit, numerator, denominator, sample_size)
+    proof = evidence(value, unit, numerator, denominator, sample_size, aggregation)
     return f"{shown} ({proof})" if proof else shown
 
 
-def sample_words(sample_size: Any, min_sample_size: int) -> str:
-    """'n = 2, too small (minimum 5)' or 'n = 85'."""
+def sample_words(sample_size: Any, min_sample_size: int, judged: bool = True) -> str:
+    """'n = 2, n too small (minimum 5)' or 'n = 85'; a count or sum is not judged by its n."""
     if is_missing(sample_size):
         return "n unknown"
     n = int(sample_size)
-    if n < min_sample_size:
+    if judged and n < min_sample_size:
         return f"n = {n:,}, n too small (minimum {min_sample_size})"
     return f"n = {n:,}"
 
 
-def change_words(value: Any, baseline: Any, unit: str | None) -> str:
+def change_words(value: Any, baseline: Any, unit: str | None, against: str = "vs baseline") -> str:
     """The change against the baseline: percentage points for a percentage KPI, else relative.
 
     '+0.3 pp vs baseline 6.8 %', '-12 % vs baseline 68.0 h'; no baseline: 'no baseline'.
@@ -196,11 +207,19 @@ def change_words(value: Any, baseline: Any, unit: str | None) -> str:
     shown_baseline = format_value(baseline, unit)
     diff = float(value) - float(baseline)
     if unit == "pct":
-        return f"{diff:+.1f} pp vs baseline {shown_baseline}"
+        return f"{diff:+.1f} pp {against} {shown_baseline}"
     if float(baseline) == 0:
-        return f"{'+' if diff >= 0 else '-'}{format_value(abs(diff), unit)} vs baseline 0"
+        return f"{'+' if diff >= 0 else '-'}{format_value(abs(diff), unit)} {against} 0"
     relative = round(100.0 * diff / abs(float(baseline)))  # an int, so never "-0"
-    return f"{relative:+d} % vs baseline {shown_baseline}"
+    return f"{relative:+d} % {against} {shown_baseline}"
+
+
+def target_mark(target: Any, met: Any, unit: str | None) -> str:
+    """Compact target state for tables: '80 % ✓', '95 % ✗', '$0.05 ?' (not assessed), '–'."""
+    if is_missing(target):
+        return "–"
+    mark = "?" if is_missing(met) else ("✓" if bool(met) else "✗")
+    return f"{format_value(target, unit)} {mark}"
 
 
 def direction_words(direction: str | None) -> str:

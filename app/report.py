@@ -24,15 +24,13 @@ from app.cards import CARD_CSS, cards_html
 from app.charts import reference_frame, small_flags, trend_chart
 from app.format import (
     baseline_words,
-    change_words,
     label_with_unit,
     period_label,
-    target_words,
-    value_with_evidence,
 )
 from app.marts import Marts
 from app.review import assess
 from app.settings import Settings, settings
+from app.tables import TARGET_LEGEND, scorecard_table
 
 PERIOD_PATTERNS = {
     "quarter": re.compile(r"^(\d{4})-Q([1-4])$"),
@@ -93,29 +91,6 @@ def _table(frame: pd.DataFrame) -> str:
         for row in frame.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _scorecard_table(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "KPI": rows["kpi_name"],
-            "Value (evidence)": [
-                value_with_evidence(
-                    r.value, r.unit, r.numerator, r.denominator, r.sample_size, r.null_reason
-                )
-                for r in rows.itertuples()
-            ],
-            "Trend": [
-                f"{r.trend}: {change_words(r.value, r.baseline, r.unit)}" for r in rows.itertuples()
-            ],
-            "Short-term target": [
-                target_words(r.short_term_target, r.short_term_met, r.unit)
-                for r in rows.itertuples()
-            ],
-            "DORA tier": rows["dora_tier"].fillna(""),
-            "Owner": rows["owner"].fillna(""),
-        }
-    )
 
 
 def _trend_section(
@@ -192,7 +167,8 @@ def build_report(marts: Path, team: str, period_text: str) -> str:
             + "</p>",
             "<h2>Scorecard: active KPIs</h2>",
             cards_html(active, rules.min_sample_size),
-            _table(_scorecard_table(active)),
+            _table(scorecard_table(active)),
+            f"<p class='note'>{escape(TARGET_LEGEND)}</p>",
             "<h2>Trends</h2>",
             f"<p class='note'>Per month up to the end of {escape(period.label)} (shaded); "
             "each point shows its n; grey points rest on too few events. Reference lines: "
@@ -219,7 +195,7 @@ def build_report(marts: Path, team: str, period_text: str) -> str:
             if not without.empty
             else "",
             "<h2>All KPIs</h2>",
-            _table(_scorecard_table(rows)),
+            _table(scorecard_table(rows)),
             "</body></html>",
         ]
     )

@@ -18,17 +18,17 @@ rows = team_rows(ctx, ctx.team)
 active = rows[rows["is_active"].astype(bool)].head(5)
 st.subheader(f"{ctx.team_name}: active KPIs, {ctx.period_words}")
 kpi_cards(active, ctx)
-scorecard_block(active, ctx, f"scorecard_{ctx.team}_{ctx.period}")
+scorecard_block(active, f"scorecard_{ctx.team}_{ctx.period}")
 
 if ctx.team != ORGANISATION:
     st.subheader(f"Organisation rollup, {ctx.period}")
     st.caption("The same KPIs computed over all teams together, with the organisation's targets.")
     org = team_rows(ctx, ORGANISATION, active_only=True)
-    scorecard_block(org, ctx, f"scorecard_organisation_{ctx.period}")
+    scorecard_block(org, f"scorecard_organisation_{ctx.period}")
 
 others = rows[~rows["kpi_id"].isin(active["kpi_id"])]
 with st.expander(f"Other KPIs and supporting signals of {ctx.team_name} ({len(others)})"):
     st.caption(
         "Not targeted by this team. Supporting signals are diagnostic only and never get a target."
     )
-    scorecard_block(others, ctx, f"scorecard_{ctx.team}_{ctx.period}_other")
+    scorecard_block(others, f"scorecard_{ctx.team}_{ctx.period}_other")

@@ -53,6 +53,7 @@ st.markdown(
         row["denominator"],
         row["sample_size"],
         row["null_reason"],
+        term["aggregation"],
     )
     + (" — n too small to judge a trend" if row["too_small"] else f" — {row['trend']}")
 )

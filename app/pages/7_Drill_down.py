@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app import queries
-from app.format import LINK_RULE_WORDS
+from app.format import LINK_RULE_SHORT
 from app.settings import ITEM_LISTS_ENV
 from app.state import csv_download, page
 
@@ -28,6 +28,8 @@ LINK = st.column_config.LinkColumn("Open", display_text="open ↗", width="small
 
 
 def show(title: str, table: pd.DataFrame, stem: str, empty: str) -> None:
+    if ctx.team != queries.ORGANISATION:
+        table = table.drop(columns="Team")  # one team: the column says nothing
     st.subheader(f"{title} ({len(table):,})")
     if table.empty:
         st.info(empty)
@@ -98,7 +100,7 @@ with tabs[2]:
                         incidents["deployment_repo"], incidents["deployment_sha"], strict=True
                     )
                 ],
-                "Link rule": incidents["link_rule"].map(LINK_RULE_WORDS).fillna(""),
+                "Link rule": incidents["link_rule"].map(LINK_RULE_SHORT).fillna(""),
                 "Open": incidents["html_url"],
             }
         ),

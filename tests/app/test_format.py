@@ -21,6 +21,7 @@ from app.format import (
     label_with_unit,
     period_label,
     sample_words,
+    target_mark,
     target_words,
     value_with_evidence,
 )
@@ -82,6 +83,20 @@ def test_value_with_evidence(args: tuple, shown: str) -> None:
     assert value_with_evidence(*args) == shown
 
 
+def test_availability_evidence_is_downtime() -> None:
+    # 808 minutes down of the 92 days x 1,440 minutes of Q3
+    assert value_with_evidence(99.390046, "pct", 808, 132480, 2, None, "time-weighted") == (
+        "99.39 % (808 of 132,480 minutes down)"
+    )
+
+
+def test_target_marks() -> None:
+    assert target_mark(80, False, "pct") == "80 % ✗"
+    assert target_mark(24, True, "hours") == "24 h ✓"
+    assert target_mark(0.05, None, "currency") == "$0.05 ?"
+    assert target_mark(None, None, "pct") == "–"
+
+
 def test_evidence_without_a_value_is_empty() -> None:
     assert evidence(None, "pct", 3, 25, 25) == ""
 
@@ -91,6 +106,7 @@ def test_sample_words() -> None:
     assert sample_words(2, 5) == "n = 2, n too small (minimum 5)"
     assert sample_words(1250, 5) == "n = 1,250"
     assert sample_words(None, 5) == "n unknown"
+    assert sample_words(2, 5, judged=False) == "n = 2"  # two incidents are a count, not a sample
 
 
 @pytest.mark.parametrize(
@@ -211,6 +227,7 @@ def _row(**changes: object) -> SimpleNamespace:
     row = {
         "kpi_name": "Mean time to acknowledge",
         "unit": "minutes",
+        "aggregation": "mean",
         "value": 13.458333,
         "numerator": 2.0,
         "denominator": None,

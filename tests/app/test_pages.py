@@ -126,7 +126,10 @@ def test_platform_q3_cards_and_scorecard(marts: Path) -> None:
     assert table.loc["Mean time to acknowledge", "Value (evidence)"] == "13.2 min (n = 7)"
     assert table.loc["Failed deployment recovery time", "DORA tier"] == "high"
     assert table.loc["Failed deployment recovery time", "Targets (short / long)"] == (
-        "24 h: met / 1 h: not met"
+        "24 h ✓ / 1 h ✗"
+    )
+    assert table.loc["Deployment automation coverage", "Trend vs baseline"] == (
+        "worsening: -6.8 pp vs 78.5 %"
     )
     assert table.loc["Infrastructure cost per transaction", "Value (evidence)"] == (
         "no data (no events in period)"
@@ -174,7 +177,7 @@ def test_latest_month_agrees_with_kpi_scorecard(marts: Path) -> None:
     )
     assert len(rows) == 5
     for name, trend, tier in rows:
-        assert table.loc[name, "Trend"].split(":")[0] in (trend, "n too small")
+        assert table.loc[name, "Trend vs baseline"].split(":")[0] in (trend, "n too small")
         assert table.loc[name, "DORA tier"] == (tier or "")
 
 
@@ -287,6 +290,16 @@ def test_drill_down_links_to_the_sources(marts: Path) -> None:
     assert not {"Title", "title", "Author", "author"} & set(changes.columns)
     incidents = frame(at, "Caused by")
     assert incidents["Open"].str.startswith("https://acme-sim.pagerduty.com/incidents/").all()
+    # Jira: <site>/browse/<KEY>, the site from the issue's REST address (the simulator's)
+    items = frame(at, "Cycle time (days)")
+    assert len(items) > 0
+    assert (
+        items["Open"]
+        == items["Open"].str.extract(r"^(http://127\.0\.0\.1:\d+)/")[0]
+        + "/browse/"
+        + items["Issue"]
+    ).all()
+    assert items["Issue"].str.startswith("PAY-").all()
 
 
 def test_item_lists_can_be_switched_off(marts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
