@@ -74,7 +74,18 @@ findings = queries.quality_findings(ctx.db, ctx.team)
 if findings.empty:
     st.success(f"No data-quality findings for {ctx.team_name}: every check passed.")
 else:
-    summary = findings.groupby("check_name").size().reset_index(name="findings")
+    findings = findings.assign(
+        team_key=findings["team_key"].map(lambda k: ctx.team_names.get(k, k))
+    ).rename(
+        columns={
+            "check_name": "Check",
+            "entity": "Entity",
+            "entity_id": "Item",
+            "team_key": "Team",
+            "detail": "Detail",
+        }
+    )
+    summary = findings.groupby("Check").size().reset_index(name="Findings")
     st.warning(f"{len(findings)} findings from {len(summary)} checks. Details below.")
     st.dataframe(summary, hide_index=True, width="stretch")
     st.dataframe(findings, hide_index=True, width="stretch")
