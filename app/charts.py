@@ -53,8 +53,16 @@ def small_flags(series: pd.DataFrame, aggregation: str | None, min_sample_size: 
     ]
 
 
-def _period_x(grain: str, order: list[str]) -> alt.X:
-    return alt.X("period:O", sort=order, title=grain.capitalize(), axis=alt.Axis(labelAngle=0))
+def _period_x(grain: str, order: list[str], touching: bool = False) -> alt.X:
+    """Ordinal period labels; `touching` bands (no padding) so a shaded quarter is one band."""
+    scale = alt.Scale(paddingInner=0, paddingOuter=0.2) if touching else alt.Undefined
+    return alt.X(
+        "period:O",
+        sort=order,
+        title=grain.capitalize(),
+        axis=alt.Axis(labelAngle=0),
+        scale=scale,
+    )
 
 
 def trend_chart(
@@ -76,10 +84,11 @@ def trend_chart(
             ],
             "sample": ["n too small" if s else "enough data" for s in small],
             "state": ["complete" if c else "in progress" for c in series["is_complete"]],
+            "segment": series["value"].isna().cumsum().to_numpy(),
         }
     )
     order = list(data["period"])
-    x = _period_x(grain, order)
+    x = _period_x(grain, order, touching=True)
     y = alt.Y("value:Q", title=axis_title(unit))
     tooltip = [
         alt.Tooltip("period:O", title=grain.capitalize()),
@@ -90,11 +99,12 @@ def trend_chart(
     ]
     highlight = (
         alt.Chart(pd.DataFrame({"period": [period_label(grain, s) for s in selected]}))
-        .mark_bar(color=SELECTED_COLOUR, opacity=0.45)
+        .mark_bar(color=SELECTED_COLOUR, opacity=0.45, width=alt.RelativeBandSize(1))
         .encode(x=x)
     )
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
-    line = base.mark_line(color=DATA_COLOUR, strokeWidth=2)
+    # one line segment per run of periods with values: a gap breaks the line (never a 0)
+    line = base.mark_line(color=DATA_COLOUR, strokeWidth=2).encode(detail="segment:N")
     points = base.mark_point(filled=True, size=80, opacity=1).encode(
         color=alt.Color(
             "sample:N",

@@ -141,7 +141,10 @@ def build_report(marts: Path, team: str, period_text: str) -> str:
         active = rows[rows["is_active"].astype(bool)].head(5)
         dora = rows.set_index("kpi_id").loc[list(queries.DORA_KPIS)].reset_index()
         trends = _trend_section(db, team, period, active, rules)
-        dora_trends = _trend_section(db, team, period, dora, rules)
+        # a DORA metric that is an active KPI is already drawn under Trends
+        dora_trends = _trend_section(
+            db, team, period, dora[~dora["kpi_id"].isin(active["kpi_id"])], rules
+        )
         pairs = judge_pairs(
             queries.alignment_pairs(db, team, 0),
             rules.alignment_min_points,

@@ -92,6 +92,15 @@ WALK = (
 TEAMS = (("Whole organisation", "organisation"), ("Checkout", "checkout"), ("Platform", "platform"))
 
 
+def _screenshot(page: Any, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to it."""
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": max(900, int(height))})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _no_errors(page: Any) -> None:
     body = page.inner_text("body")
     assert "Traceback" not in body
@@ -117,20 +126,20 @@ def test_app_in_chromium(app_url: str) -> None:
                 if slug != "organisation":
                     sidebar.get_by_test_id("stSelectbox").first.click()
                     page.get_by_role("option", name=label, exact=True).click()
-                sidebar.get_by_test_id("stSidebarNav").get_by_text("Engineering KPIs").click()
+                sidebar.get_by_test_id("stSidebarNav").get_by_text("Home", exact=True).click()
                 expect(page.get_by_text(f"{label}: active KPIs, 2026-Q3")).to_be_visible(
                     timeout=60_000
                 )
                 page.wait_for_timeout(1500)
                 shots.append(ARTIFACTS / f"home_{slug}.png")
-                page.screenshot(path=str(shots[-1]), full_page=True)
+                _screenshot(page, shots[-1])
                 for link, proof, name in WALK:
                     sidebar.get_by_test_id("stSidebarNav").get_by_text(link, exact=True).click()
                     expect(page.get_by_text(proof).first).to_be_visible(timeout=60_000)
                     page.wait_for_timeout(2000)  # let the Vega charts draw
                     _no_errors(page)
                     shots.append(ARTIFACTS / f"{name}_{slug}.png")
-                    page.screenshot(path=str(shots[-1]), full_page=True)
+                    _screenshot(page, shots[-1])
         finally:
             browser.close()
     for shot in shots:
