@@ -56,13 +56,15 @@ def small_flags(series: pd.DataFrame, aggregation: str | None, min_sample_size: 
 def _period_x(grain: str, order: list[str], touching: bool = False) -> alt.X:
     """Ordinal period labels; `touching` bands (no padding) so a shaded quarter is one band."""
     scale = alt.Scale(paddingInner=0, paddingOuter=0.2) if touching else alt.Undefined
-    return alt.X(
-        "period:O",
-        sort=order,
-        title=grain.capitalize(),
-        axis=alt.Axis(labelAngle=0),
-        scale=scale,
+    # weeks are many: short slanted labels ('28 Sep 2026'), thinned when they would overlap
+    axis = (
+        alt.Axis(
+            labelAngle=-40, labelOverlap=True, labelExpr="replace(datum.label, 'Week of ', '')"
+        )
+        if grain == "week"
+        else alt.Axis(labelAngle=0)
     )
+    return alt.X("period:O", sort=order, title=grain.capitalize(), axis=axis, scale=scale)
 
 
 def trend_chart(
