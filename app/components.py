@@ -41,22 +41,13 @@ def kpi_cards(rows: pd.DataFrame, ctx: Context) -> None:
     st.markdown(CARD_CSS + cards_html(rows, ctx.settings.min_sample_size), unsafe_allow_html=True)
 
 
-TABLE_COLUMNS = {
-    "KPI": st.column_config.TextColumn(width=185, pinned=True),
-    "Value (evidence)": st.column_config.TextColumn(width=175),
-    "Trend vs baseline": st.column_config.TextColumn(width=190),
-    "Targets (short / long)": st.column_config.TextColumn(width=130),
-    "DORA tier": st.column_config.TextColumn(width=70),
-    "Owner": st.column_config.TextColumn(width=190),
-}
-
-
 def scorecard_block(rows: pd.DataFrame, file_stem: str) -> pd.DataFrame:
     table = scorecard_table(rows)
     if table.empty:
         st.info("No KPIs to show.")
         return table
-    st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    # a static table wraps its cells: every column fits a 1280 px laptop, nothing is cut
+    st.table(table.set_index("KPI"))
     st.caption(TARGET_LEGEND)
     csv_download(table, "this table", file_stem)
     return table

@@ -35,7 +35,7 @@ wide = table.pivot(index="Team", columns="Metric", values="Shown").reindex(
     index=[name for name in ctx.team_names.values() if name in set(table["Team"])],
     columns=list(dict.fromkeys(table["Metric"])),
 )
-st.dataframe(wide.reset_index(), hide_index=True, width="stretch")
+st.table(wide)
 csv_download(table, "this comparison", f"dora_teams_{ctx.period}")
 
 st.subheader(f"Teams per {ctx.grain}, up to {ctx.period}")

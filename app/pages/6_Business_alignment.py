@@ -42,12 +42,7 @@ else:
     evidence = with_data[with_data["Verdict"] == "evidence"]
     st.subheader(f"{len(evidence)} of {len(with_data)} pairs with outcome data show evidence")
     table = with_data[["Goal", "Driver (KPI)", "Outcome (expected move)", "Verdict", "Why"]]
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={"Why": st.column_config.TextColumn(width="large")},
-    )
+    st.table(table.set_index("Goal"))
     st.caption("↑ / ↓: how the outcome should move when the KPI improves.")
     csv_download(table, "this table", f"alignment_{ctx.team}_lag{lag}")
 

@@ -73,7 +73,10 @@ def text(at: AppTest) -> str:
 
 
 def frame(at: AppTest, column: str) -> pd.DataFrame:
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    """The first table or dataframe with `column` (a static table's index is a column)."""
+    frames = [d.value for d in at.dataframe if column in d.value.columns] + [
+        t.value.reset_index() for t in at.table if column in t.value.reset_index().columns
+    ]
     assert frames, f"no table with column {column!r}"
     return frames[0]
 
