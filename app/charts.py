@@ -347,7 +347,15 @@ def tier_grid_chart(table: pd.DataFrame) -> alt.LayerChart:
             "Team:N",
             sort=teams,
             title=None,
-            axis=alt.Axis(labelAngle=0, labelLimit=200, orient="top", labelFontSize=12),
+            # every team named (no label thinning), the rollup in one short word
+            axis=alt.Axis(
+                labelAngle=0,
+                labelOverlap=False,
+                labelLimit=110,
+                orient="top",
+                labelFontSize=12,
+                labelExpr="datum.label == 'Whole organisation' ? 'Organisation' : datum.label",
+            ),
         ),
         y=alt.Y(
             "Metric:N", sort=metrics, title=None, axis=alt.Axis(labelFontSize=12, labelLimit=260)
