@@ -96,7 +96,7 @@ def _table(frame: pd.DataFrame) -> str:
 def _trend_section(
     db: Marts, team: str, period: ReviewPeriod, rows: pd.DataFrame, rules: Settings
 ) -> str:
-    parts = []
+    parts, without = [], []
     # a quarter is drawn month by month (its three months shaded): two or three quarterly points
     # say little about a trend
     months = 3 if period.grain == "quarter" else 1
@@ -104,7 +104,8 @@ def _trend_section(
     last_month = shaded[-1]
     for row in rows.itertuples():
         series = queries.kpi_series(db, team, row.kpi_id, "month", last_month)
-        if series.empty:
+        if series["value"].isna().all():
+            without.append(row.kpi_name)  # an empty chart would only show the targets
             continue
         chart = trend_chart(
             series,
@@ -115,6 +116,11 @@ def _trend_section(
             small_flags(series, row.aggregation, rules.min_sample_size),
         ).properties(width=820, height=190, title=label_with_unit(row.kpi_name, row.unit))
         parts.append(_svg(chart, f"{row.kpi_name} per month"))
+    if without:
+        parts.append(
+            f"<p class='note'>No monthly values up to the end of {escape(period.label)}: "
+            f"{escape(', '.join(without))}.</p>"
+        )
     return "".join(parts)
 
 

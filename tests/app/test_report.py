@@ -36,9 +36,13 @@ def test_report_has_the_scorecard_trends_dora_and_alignment(report: Path) -> Non
     assert '<div class="kb-name">Lead time for changes</div><div class="kb-value">60.4 h' in page
     assert "<h2>Business alignment</h2>" in page
     assert "Values from fewer than 5 events are greyed (n too small)." in page
-    # an inline SVG chart for each of the five active KPIs, then for the four DORA metrics that
-    # are not among them (Platform's failed deployment recovery time is both): 5 + 4
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/svg\+xml;base64,', page)) == 9
+    # an inline SVG chart for each active KPI with values (four: infrastructure cost per
+    # transaction has none, said instead), then for the four DORA metrics that are not active
+    # KPIs (Platform's failed deployment recovery time is both): 4 + 4
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/svg\+xml;base64,', page)) == 8
+    assert "No monthly values up to the end of 2026-Q3: Infrastructure cost per transaction." in (
+        page
+    )
 
 
 def test_report_needs_no_network(report: Path) -> None:
@@ -87,7 +91,7 @@ def test_report_opens_offline_in_chromium(report: Path) -> None:
             assert page.evaluate(
                 "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
             )
-            assert page.evaluate("document.images.length") == 9
+            assert page.evaluate("document.images.length") == 8
             page.screenshot(path=str(ARTIFACTS / "report_platform_2026-Q3.png"), full_page=True)
         finally:
             browser.close()
