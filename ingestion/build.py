@@ -24,6 +24,8 @@ SEEDS_SCHEMA = "seeds"
 # seeds the app reads beside the marts (the glossary itself is the kpi_glossary mart)
 PUBLISHED_SEEDS = ("teams", "kpi_targets", "business_goals", "dora_benchmarks", "business_outcomes")
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
+# failing rows of a warned test named in the build summary
+_WARNED_ROWS_SHOWN = 10
 log = logging.getLogger("kpibridge.build")
 
 
@@ -77,11 +79,51 @@ def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROO
 
 
 def _status_counts(run_result: object) -> str:
-    statuses = Counter(
-        str(getattr(item, "status", "")).lower()
-        for item in getattr(run_result, "results", None) or []
+    """The build summary: counts per status, and each warned test named with what it found."""
+    results = list(getattr(run_result, "results", None) or [])
+    statuses = Counter(str(getattr(item, "status", "")).lower() for item in results)
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+    for item in results:
+        if str(getattr(item, "status", "")).lower() == "warn":
+            log.warning("dbt warning: %s", _describe_warned_test(item))
+    return summary
+
+
+def _describe_warned_test(item: object) -> str:
+    """'test <name> on <model> found <n>: a, b' - a, b: the failing rows' first column (KPI ids)."""
+    node = item.node  # type: ignore[attr-defined]
+    metadata = getattr(node, "test_metadata", None)
+    test_name = metadata.name if metadata else node.name
+    attached = getattr(node, "attached_node", None) or ",".join(node.depends_on.nodes)
+    model = attached.split(".")[-1]
+    column = f" column {node.column_name}" if getattr(node, "column_name", None) else ""
+    found = _failing_values(node.compiled_code, limit=_WARNED_ROWS_SHOWN)
+    shown = ", ".join(found[:_WARNED_ROWS_SHOWN])
+    more = getattr(item, "failures", 0) - len(found[:_WARNED_ROWS_SHOWN])
+    return (
+        f"test {test_name} on {model}{column} found {getattr(item, 'failures', '?')}"
+        + (f": {shown}" if shown else "")
+        + (f" and {more} more" if more > 0 else "")
     )
-    return ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+
+
+def _failing_values(compiled_sql: str | None, limit: int) -> list[str]:
+    """First column of a test's failing rows, read through dbt-duckdb's still-open database."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV  # the handle run_dbt's invocation left open
+    if environment is None or not compiled_sql:
+        return []
+    handle = environment.handle()
+    try:
+        rows = (
+            handle.cursor()
+            .execute(f"select * from ({compiled_sql}) as failing limit {limit + 1}")
+            .fetchall()
+        )
+    finally:
+        handle.close()
+    return [str(row[0]) for row in rows]
 
 
 def release_dbt_duckdb() -> None:

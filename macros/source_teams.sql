@@ -7,3 +7,10 @@
     from {{ ref('team_sources') }}
     where source_system = '{{ source_system }}' and source_kind = '{{ source_kind }}'
 {%- endmacro %}
+
+{#- A repository as team_sources / service_catalog may write it (`owner/name` as GitHub shows
+    it, or `name`), reduced to the key raw repository names are compared on: the name without
+    the owner, lower-cased (GitHub names are case-insensitive). Apply it to both sides. -#}
+{% macro repo_key(repo_expr) -%}
+    lower(regexp_replace({{ repo_expr }}, '^.*/', ''))
+{%- endmacro %}

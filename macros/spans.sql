@@ -35,3 +35,8 @@
 {% macro is_negative_span(a, b) -%}
     ({{ kpibridge.seconds_between(a, b) }} < 0)
 {%- endmacro %}
+
+{#- A span in seconds as hours text with one decimal ('3.5'), for findings' detail. -#}
+{% macro hours_text(seconds_expr) -%}
+    cast(cast(round({{ seconds_expr }} / 3600.0, 1) as decimal(12, 1)) as {{ dbt.type_string() }})
+{%- endmacro %}

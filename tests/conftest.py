@@ -84,7 +84,13 @@ def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
     warehouse = folder / "kpibridge.duckdb"
     warehouse.write_bytes(landed.warehouse.read_bytes())
     marts = folder / "marts.duckdb"
+    # the simulator computes every KPI: an uncomputable one fails the build here, not a warning
     build_warehouse(
-        warehouse, marts_path=marts, dbt_vars={"kpi_as_of_date": landed.org.end.date().isoformat()}
+        warehouse,
+        marts_path=marts,
+        dbt_vars={
+            "kpi_as_of_date": landed.org.end.date().isoformat(),
+            "require_every_kpi_computed": True,
+        },
     )
     return Built(landed.org, warehouse, marts)

@@ -11,6 +11,8 @@ from ingestion.simulator.model import Org
 
 Query = dict[str, list[str]]
 Handler = Callable[[Org, re.Match[str], Query, str], tuple[Any, dict[str, str]]]
+# POST handlers also get the request's JSON body
+PostHandler = Callable[[Org, re.Match[str], Query, str, Any], tuple[Any, dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,10 @@ class Credentials:
 
 class NotFound(Exception):
     """The path or the entity does not exist: 404 as the vendor answers it."""
+
+
+class BadRequest(Exception):
+    """The request breaks one of the vendor's documented limits: 400 with the reason."""
 
 
 def page_bounds(query: Query, key: str, default: int, cap: int) -> int:

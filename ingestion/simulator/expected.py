@@ -40,7 +40,8 @@ def jira_rows(org: Org) -> dict[str, int]:
             len(entry.items) for i in org.issues for entry in i.changelog
         ),
         "raw_jira.worklogs": sum(len(i.worklogs) for i in org.issues),
-        "raw_jira.sprint_issues": sum(len(i.sprint_ids) for i in org.issues),
+        # sprint membership: the issues' sprint field
+        "raw_jira.issues__fields__customfield_10020": sum(len(i.sprint_ids) for i in org.issues),
     }
 
 

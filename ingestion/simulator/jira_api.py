@@ -10,7 +10,7 @@ from email.message import Message
 from typing import Any
 
 from ingestion.simulator import common
-from ingestion.simulator.model import Issue, Org, Sprint
+from ingestion.simulator.model import ChangelogEntry, Issue, Org, Sprint, Worklog
 
 UNAUTHORIZED = {
     "errorMessages": [
@@ -22,6 +22,14 @@ JQL_PROJECT = re.compile(
     r"project\s*(?:=\s*\"?(?P<one>[A-Z0-9]+)\"?|in\s*\((?P<many>[^)]*)\))", re.I
 )
 JQL_UPDATED = re.compile(r"updated\s*>=\s*\"?(?P<at>\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?)\"?", re.I)
+# Module settings the tests change (monkeypatch) to force what a large account shows:
+# histories per issue in a search with expand=changelog (Jira serves at most 40),
+EXPANDED_HISTORIES = 40
+# worklog ids per /worklog/updated page (Jira: 1000, no page-size parameter),
+WORKLOG_IDS_PAGE = 1000
+# and boards without `location`, as in Atlassian's own example of GET /rest/agile/1.0/board.
+DOCUMENTED_FIELDS_ONLY = False
+BULK_CHANGELOG_ISSUES = 1000  # issues per bulk changelog request
 
 
 def authorized(headers: Message, creds: common.Credentials) -> bool:
@@ -143,6 +151,19 @@ def _page_bean(
     return body
 
 
+def _expanded_changelog(issue: Issue) -> dict[str, Any]:
+    """`expand=changelog`: a PageOfChangelogs with at most EXPANDED_HISTORIES histories."""
+    histories = [_history_json(h) for h in issue.changelog[:EXPANDED_HISTORIES]]
+    return {
+        "changelog": {
+            "startAt": 0,
+            "maxResults": len(histories),
+            "total": len(issue.changelog),
+            "histories": histories,
+        }
+    }
+
+
 def search_jql(org: Org, m: re.Match[str], q: common.Query, base: str):
     jql = common.param(q, "jql", "") or ""
     issues = org.issues
@@ -157,11 +178,16 @@ def search_jql(org: Org, m: re.Match[str], q: common.Query, base: str):
         fmt = "%Y-%m-%d %H:%M" if " " in updated["at"] else "%Y-%m-%d"
         since = datetime.strptime(updated["at"], fmt).replace(tzinfo=UTC)
         issues = [i for i in issues if i.updated >= since]
-    issues = sorted(issues, key=lambda i: (i.updated, int(i.id)))
+    # timestamps as sort keys: comparing aware datetimes is slow on large orgs
+    issues = sorted(issues, key=lambda i: (i.updated.timestamp(), int(i.id)))
     start = int(common.param(q, "nextPageToken", "0") or 0)
     size = common.page_bounds(q, "maxResults", 50, 100)
+    expand = (common.param(q, "expand", "") or "").split(",")
     body: dict[str, Any] = {
-        "issues": [_issue_json(org, i, base) for i in issues[start : start + size]]
+        "issues": [
+            _issue_json(org, i, base) | (_expanded_changelog(i) if "changelog" in expand else {})
+            for i in issues[start : start + size]
+        ]
     }
     body["isLast"] = start + size >= len(issues)
     if not body["isLast"]:
@@ -169,54 +195,116 @@ def search_jql(org: Org, m: re.Match[str], q: common.Query, base: str):
     return body, {}
 
 
+def _history_json(h: ChangelogEntry) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "author": _user(h.author_account_id),
+        "created": ts(h.created),
+        "items": [
+            {
+                "field": it.field,
+                "fieldtype": it.fieldtype,
+                "fieldId": it.field_id,
+                "from": it.from_value,
+                "fromString": it.from_string,
+                "to": it.to_value,
+                "toString": it.to_string,
+            }
+            for it in h.items
+        ],
+    }
+
+
 def changelog(org: Org, m: re.Match[str], q: common.Query, base: str):
     issue = _issue(org, m["key"])
-    values = [
-        {
-            "id": h.id,
-            "author": _user(h.author_account_id),
-            "created": ts(h.created),
-            "items": [
-                {
-                    "field": it.field,
-                    "fieldtype": it.fieldtype,
-                    "fieldId": it.field_id,
-                    "from": it.from_value,
-                    "fromString": it.from_string,
-                    "to": it.to_value,
-                    "toString": it.to_string,
-                }
-                for it in h.items
-            ],
-        }
-        for h in issue.changelog
-    ]
+    values = [_history_json(h) for h in issue.changelog]
     return _page_bean(values, q, m.group(0), base, cap=100), {}
+
+
+def changelog_bulkfetch(org: Org, m: re.Match[str], q: common.Query, base: str, body: Any):
+    """Histories of up to 1000 issues sorted by date and issue id, oldest first; the page
+    holds maxResults histories, grouped per issue; nextPageToken is opaque."""
+    wanted = {str(k) for k in (body or {}).get("issueIdsOrKeys") or []}
+    if not wanted or len(wanted) > BULK_CHANGELOG_ISSUES:
+        raise common.BadRequest(f"issueIdsOrKeys must name 1 to {BULK_CHANGELOG_ISSUES} issues")
+    issues = [i for i in org.issues if i.id in wanted or i.key in wanted]
+    histories = sorted(
+        ((h, i.id) for i in issues for h in i.changelog),
+        key=lambda hi: (hi[0].created.timestamp(), int(hi[1])),
+    )
+    start = int(body.get("nextPageToken") or 0)
+    size = max(1, min(1000, int(body.get("maxResults") or 1000)))
+    logs: list[dict[str, Any]] = []
+    for history, issue_id in histories[start : start + size]:
+        if not logs or logs[-1]["issueId"] != issue_id:
+            logs.append({"issueId": issue_id, "changeHistories": []})
+        logs[-1]["changeHistories"].append(_history_json(history))
+    page: dict[str, Any] = {"issueChangeLogs": logs}
+    if start + size < len(histories):
+        page["nextPageToken"] = str(start + size)
+    return page, {}
+
+
+def _worklog_json(w: Worklog, base: str) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "self": f"{base}/rest/api/3/issue/{w.issue_id}/worklog/{w.id}",
+        "issueId": w.issue_id,
+        "author": _user(w.author_account_id),
+        "started": ts(w.started),
+        "timeSpentSeconds": w.time_spent_seconds,
+        "timeSpent": f"{w.time_spent_seconds // 3600}h",
+        "created": ts(w.created),
+        "updated": ts(w.updated),
+    }
 
 
 def worklogs(org: Org, m: re.Match[str], q: common.Query, base: str):
     issue = _issue(org, m["key"])
     start = int(common.param(q, "startAt", "0") or 0)
     size = common.page_bounds(q, "maxResults", 5000, 5000)
-    logs = [
-        {
-            "id": w.id,
-            "issueId": w.issue_id,
-            "author": _user(w.author_account_id),
-            "started": ts(w.started),
-            "timeSpentSeconds": w.time_spent_seconds,
-            "timeSpent": f"{w.time_spent_seconds // 3600}h",
-            "created": ts(w.created),
-            "updated": ts(w.updated),
-        }
-        for w in issue.worklogs
-    ]
+    logs = [_worklog_json(w, base) for w in issue.worklogs]
     return {
         "startAt": start,
         "maxResults": size,
         "total": len(logs),
         "worklogs": logs[start : start + size],
     }, {}
+
+
+def _epoch_ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def worklogs_updated(org: Org, m: re.Match[str], q: common.Query, base: str):
+    """Ids of worklogs updated at or after `since` (epoch ms), oldest first, WORKLOG_IDS_PAGE
+    a page; `until` is the last one's time and the next page starts there."""
+    since = int(common.param(q, "since", "0") or 0)
+    changed = sorted(
+        (w for i in org.issues for w in i.worklogs if _epoch_ms(w.updated) >= since),
+        key=lambda w: (_epoch_ms(w.updated), int(w.id)),
+    )
+    page = changed[:WORKLOG_IDS_PAGE]
+    until = _epoch_ms(page[-1].updated) if page else since
+    path = m.group(0)
+    return {
+        "values": [
+            {"worklogId": int(w.id), "updatedTime": _epoch_ms(w.updated), "properties": []}
+            for w in page
+        ],
+        "since": since,
+        "until": until,
+        "self": f"{base}{path}?since={since}",
+        "nextPage": f"{base}{path}?since={until}",
+        "lastPage": len(changed) <= WORKLOG_IDS_PAGE,
+    }, {}
+
+
+def worklogs_list(org: Org, m: re.Match[str], q: common.Query, base: str, body: Any):
+    ids = {str(i) for i in (body or {}).get("ids") or []}
+    if len(ids) > 1000:
+        raise common.BadRequest("ids must name at most 1000 worklogs")
+    return [_worklog_json(w, base) for i in org.issues for w in i.worklogs if w.id in ids], {}
 
 
 def project_search(org: Org, m: re.Match[str], q: common.Query, base: str):
@@ -260,22 +348,37 @@ def project_versions(org: Org, m: re.Match[str], q: common.Query, base: str):
 
 
 def boards(org: Org, m: re.Match[str], q: common.Query, base: str):
-    values = [
-        {
+    project = common.param(q, "projectKeyOrId")
+    project_ids = {p.key: p.id for p in org.projects}
+    values = []
+    for b in org.boards:
+        if project and project not in (b.project_key, project_ids.get(b.project_key)):
+            continue
+        body: dict[str, Any] = {
             "id": b.id,
             "self": f"{base}/rest/agile/1.0/board/{b.id}",
             "name": b.name,
             "type": b.type,
-            "location": {"projectKey": b.project_key},
         }
-        for b in org.boards
-    ]
+        if not DOCUMENTED_FIELDS_ONLY:
+            body["location"] = {"projectKey": b.project_key}
+        values.append(body)
     return _page_bean(values, q, m.group(0), base), {}
 
 
 def board_sprints(org: Org, m: re.Match[str], q: common.Query, base: str):
-    values = [_sprint_json(s) for s in org.sprints if s.board_id == int(m["id"])]
+    states = set((common.param(q, "state") or "future,active,closed").split(","))
+    values = [
+        _sprint_json(s) for s in org.sprints if s.board_id == int(m["id"]) and s.state in states
+    ]
     return _page_bean(values, q, m.group(0), base), {}
+
+
+def sprint(org: Org, m: re.Match[str], q: common.Query, base: str):
+    found = next((s for s in org.sprints if s.id == int(m["id"])), None)
+    if found is None:
+        raise common.NotFound(m["id"])
+    return _sprint_json(found), {}
 
 
 def sprint_issues(org: Org, m: re.Match[str], q: common.Query, base: str):
@@ -300,4 +403,10 @@ ROUTES: list[tuple[str, common.Handler]] = [
     (r"/rest/agile/1.0/board", boards),
     (r"/rest/agile/1.0/board/(?P<id>\d+)/sprint", board_sprints),
     (r"/rest/agile/1.0/sprint/(?P<id>\d+)/issue", sprint_issues),
+    (r"/rest/agile/1.0/sprint/(?P<id>\d+)", sprint),
+    (r"/rest/api/3/worklog/updated", worklogs_updated),
+]
+POST_ROUTES: list[tuple[str, common.PostHandler]] = [
+    (r"/rest/api/3/changelog/bulkfetch", changelog_bulkfetch),
+    (r"/rest/api/3/worklog/list", worklogs_list),
 ]

@@ -12,7 +12,7 @@ from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
 
 from ingestion.simulator import github_api, jira_api, pagerduty_api
-from ingestion.simulator.common import Credentials, NotFound
+from ingestion.simulator.common import BadRequest, Credentials, NotFound
 from ingestion.simulator.faults import Faults
 from ingestion.simulator.model import Org
 
@@ -84,6 +84,19 @@ class Simulator:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                self._serve(module.ROUTES, ())
+
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                # POST_ROUTES handlers take the parsed JSON body as a fifth argument
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    return self._send(400, {"message": "Problems parsing JSON"}, {})
+                self._serve(getattr(module, "POST_ROUTES", []), (body,))
+
+            def _serve(self, routes: list, extra: tuple) -> None:
                 n = sim._count(api)
                 fault = sim.faults.pick(api, n)
                 if fault == "reset":
@@ -104,13 +117,15 @@ class Simulator:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query, keep_blank_values=True)
                 base_url = f"http://{self.headers.get('Host')}"
-                for pattern, handler in module.ROUTES:
+                for pattern, handler in routes:
                     match = re.fullmatch(pattern, parts.path)
                     if match:
                         try:
-                            body, headers = handler(sim.org, match, query, base_url)
+                            body, headers = handler(sim.org, match, query, base_url, *extra)
                         except NotFound:
                             return self._send(404, {"message": "Not Found"}, {})
+                        except BadRequest as exc:
+                            return self._send(400, {"errorMessages": [str(exc)]}, {})
                         return self._send(
                             200,
                             body,

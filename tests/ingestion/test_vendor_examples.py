@@ -48,16 +48,19 @@ ROUTES = [
         "jira/GET_rest_api_3_project_projectIdOrKey_versions.json",
     ),
     (r"/rest/api/3/search/jql", "jira/GET_rest_api_3_search_jql.json"),
-    (r"/rest/api/3/issue/[^/]+/changelog", "jira/GET_rest_api_3_issue_issueIdOrKey_changelog.json"),
-    (r"/rest/api/3/issue/[^/]+/worklog", "jira/GET_rest_api_3_issue_issueIdOrKey_worklog.json"),
+    (r"/rest/api/3/worklog/updated", "jira/GET_rest_api_3_worklog_updated.json"),
     (r"/rest/agile/1.0/board", "jira/GET_rest_agile_1_0_board.json"),
     (r"/rest/agile/1.0/board/\d+/sprint", "jira/GET_rest_agile_1_0_board_boardId_sprint.json"),
-    (r"/rest/agile/1.0/sprint/\d+/issue", "jira/GET_rest_agile_1_0_board_boardId_issue.json"),
+    (r"/rest/agile/1.0/sprint/\d+", "jira/GET_rest_agile_1_0_sprint_sprintId.json"),
     (r"/incidents", "pagerduty/GET_incidents.json"),
     (r"/incidents/[^/]+/log_entries", "pagerduty/GET_incidents_id_log_entries.json"),
     (r"/services", "pagerduty/GET_services.json"),
     (r"/teams", "pagerduty/GET_teams.json"),
     (r"/priorities", "pagerduty/GET_priorities.json"),
+]
+POST_ROUTES = [
+    (r"/rest/api/3/changelog/bulkfetch", "jira/POST_rest_api_3_changelog_bulkfetch.json"),
+    (r"/rest/api/3/worklog/list", "jira/POST_rest_api_3_worklog_list.json"),
 ]
 # the examples are one page of a longer listing; past it, the listing is over
 PAGE_PARAMS = ("startAt", "offset", "page", "nextPageToken")
@@ -68,7 +71,8 @@ def _last_page(body: object) -> object:
         return []
     assert isinstance(body, dict)
     lists = {k: [] for k, v in body.items() if isinstance(v, list)}
-    return body | lists | {"isLast": True, "more": False}
+    rest = {k: v for k, v in body.items() if k != "nextPageToken"}
+    return rest | lists | {"isLast": True, "more": False}
 
 
 class ExampleHandler(BaseHTTPRequestHandler):
@@ -87,6 +91,20 @@ class ExampleHandler(BaseHTTPRequestHandler):
             "nextPageToken" in query
         ):
             body = _last_page(body)
+        self._send(body)
+
+    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        path = urlsplit(self.path).path
+        example = next((f for p, f in POST_ROUTES if re.fullmatch(p, path)), None)
+        if example is None:
+            self.send_error(404)
+            return
+        body = json.loads((EXAMPLES / example).read_text())
+        # a cursor in the request body asks for the page after the example's
+        self._send(_last_page(body) if "nextPageToken" in request else body)
+
+    def _send(self, body: object) -> None:
         payload = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -134,7 +152,19 @@ def test_every_source_loads_the_vendor_examples(example_warehouse: Path) -> None
     assert _count(example_warehouse, "raw_github.deployments") == 1
     assert _count(example_warehouse, "raw_jira.issues") == 1
     assert _count(example_warehouse, "raw_jira.versions") == 2
+    # the search example asks for no changelog: the issue's comes from the bulk fetch example
     assert _count(example_warehouse, "raw_jira.issue_changelogs") == 2
+    # its `created: 1492070429` (epoch seconds where the API answers ISO) lands as that time
+    assert (
+        _count(
+            example_warehouse,
+            "raw_jira.issue_changelogs where created = timestamptz '2017-04-13 08:00:29+00'",
+        )
+        == 1
+    )
+    assert _count(example_warehouse, "raw_jira.worklogs") == 1
+    assert _count(example_warehouse, "raw_jira.boards") == 2
+    assert _count(example_warehouse, "raw_jira.sprints") == 2
     assert _count(example_warehouse, "raw_pagerduty.incidents") == 1
     assert _count(example_warehouse, "raw_pagerduty.incident_log_entries") == 1
 

@@ -57,7 +57,8 @@ merged as (
         repositories.default_branch
     from pull_requests
     left join team_sources
-        on pull_requests.repo = team_sources.source_key
+        on {{ kpibridge.repo_key('pull_requests.repo') }}
+        = {{ kpibridge.repo_key('team_sources.source_key') }}
         and team_sources.source_system = 'github'
         and team_sources.source_kind = 'repo'
     left join repositories

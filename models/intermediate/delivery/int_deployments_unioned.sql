@@ -31,7 +31,7 @@ team_sources as (
 
 repo_teams as (
     select
-        source_key as repo,
+        {{ kpibridge.repo_key('source_key') }} as repo_key,
         team_key,
         coalesce(nullif(deployment_source, ''), 'deployments') as deployment_source
     from team_sources
@@ -47,7 +47,7 @@ repo_settings as (
         coalesce(repo_teams.deployment_source, 'deployments') as deployment_source
     from repositories
     left join repo_teams
-        on repositories.repo = repo_teams.repo
+        on {{ kpibridge.repo_key('repositories.repo') }} = repo_teams.repo_key
 ),
 
 status_history as (

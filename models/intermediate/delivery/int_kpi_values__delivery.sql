@@ -197,7 +197,8 @@ coverage_reports as (
         ) as coverage_pct
     from commit_statuses
     inner join team_sources
-        on commit_statuses.repo = team_sources.source_key
+        on {{ kpibridge.repo_key('commit_statuses.repo') }}
+        = {{ kpibridge.repo_key('team_sources.source_key') }}
         and team_sources.source_system = 'github'
         and team_sources.source_kind = 'repo'
     where commit_statuses.context = '{{ var("coverage_status_context") }}'

@@ -138,7 +138,7 @@ explicit_candidates as (
 service_repos as (
     select distinct
         cast(service_id as {{ dbt.type_string() }}) as service_id,
-        cast(repo as {{ dbt.type_string() }}) as repo
+        {{ kpibridge.repo_key('cast(repo as ' ~ dbt.type_string() ~ ')') }} as repo_key
     from service_catalog
 ),
 
@@ -155,7 +155,7 @@ window_candidates as (
     inner join service_repos
         on incidents.service_id = service_repos.service_id
     inner join production_deployments
-        on service_repos.repo = production_deployments.repo
+        on service_repos.repo_key = {{ kpibridge.repo_key('production_deployments.repo') }}
         and incidents.created_at >= production_deployments.deployed_at
         and {{ dbt.dateadd('hour', -window_hours, 'incidents.created_at') }}
         < production_deployments.deployed_at

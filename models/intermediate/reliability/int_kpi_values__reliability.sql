@@ -1,7 +1,9 @@
 -- Reliability KPIs in the KPI long format (catalogue "Reliability"), per team, the
 -- organisation (recomputed from all teams' events) and week / month / quarter:
 --   change_failure_rate             100 x successful production deployments deployed in the
---                                   period linked to >= 1 incident / those deployments
+--                                   period linked to >= 1 incident / those deployments; only
+--                                   teams with a PagerDuty service in service_catalog (without
+--                                   an incident source a deployment cannot be seen to fail)
 --   failed_deployment_recovery_time median hours (latest resolved_at of the linked incidents -
 --                                   deployed_at) over failed deployments deployed in the period;
 --                                   one with an unresolved linked incident is left out
@@ -43,15 +45,28 @@ service_catalog as (
     select * from {{ ref('service_catalog') }}
 ),
 
+-- service_catalog has one row per service x repo: one row per service x team here
+service_teams as (
+    select distinct
+        cast(service_id as {{ dbt.type_string() }}) as service_id,
+        cast(team_key as {{ dbt.type_string() }}) as team_key
+    from service_catalog
+),
+
+incident_source_teams as (
+    select distinct team_key from service_teams
+),
+
 production_deployments as (
     select
-        deployment_key,
-        team_key,
-        deployed_at
+        deployments.deployment_key,
+        deployments.team_key,
+        deployments.deployed_at
     from deployments
-    where is_successful_production
-        and deployed_at is not null
-        and team_key is not null
+    inner join incident_source_teams
+        on deployments.team_key = incident_source_teams.team_key
+    where deployments.is_successful_production
+        and deployments.deployed_at is not null
 ),
 
 mapped_incidents as (
@@ -95,7 +110,11 @@ recovery_events as (
                 then {{ kpibridge.hours_between(
                     'production_deployments.deployed_at', 'deployment_incidents.last_resolved_at') }}
         end as span_value,
-        1 as is_counted
+        case
+            when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents
+                then 1
+            else 0
+        end as is_counted
     from production_deployments
     inner join deployment_incidents
         on production_deployments.deployment_key = deployment_incidents.deployment_key
@@ -225,6 +244,7 @@ event_kpi_values as (
         value,
         cast(case kpi_id
             when 'change_failure_rate' then flagged
+            when 'failed_deployment_recovery_time' then flagged
             when 'incident_count' then events
             else measured
         end as double precision) as numerator,
@@ -238,13 +258,6 @@ event_kpi_values as (
         case when kpi_id = 'mttr' then span_p50 end as value_p50,
         case when kpi_id = 'mttr' then span_p90 end as value_p90
     from event_kpis
-),
-
-service_teams as (
-    select distinct
-        cast(service_id as {{ dbt.type_string() }}) as service_id,
-        cast(team_key as {{ dbt.type_string() }}) as team_key
-    from service_catalog
 ),
 
 team_service_counts as (

@@ -1,6 +1,8 @@
--- Every data-quality finding in one table: negative spans, unlinked incidents, deployments
--- without commits, KPIs never computed, ... Each layer exposes a dq_findings__<domain> model
--- with the same five columns, listed in var data_quality_models.
+-- Every data-quality finding in one table: negative spans, changes deployed before merge,
+-- deployments without commits, unlinked high-urgency incidents, mapped entities that match
+-- nothing landed, landed entities no team owns, stale sources, KPIs a team never gets. Each
+-- layer exposes a dq_findings__<layer> model with the same six columns, listed in var
+-- data_quality_models.
 with
 
 findings as (
@@ -10,7 +12,8 @@ findings as (
             cast(entity as {{ dbt.type_string() }}) as entity,
             cast(entity_id as {{ dbt.type_string() }}) as entity_id,
             cast(team_key as {{ dbt.type_string() }}) as team_key,
-            cast(detail as {{ dbt.type_string() }}) as detail
+            cast(detail as {{ dbt.type_string() }}) as detail,
+            cast(severity as {{ dbt.type_string() }}) as severity
         from {{ ref(findings_model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

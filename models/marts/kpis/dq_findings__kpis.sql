@@ -1,5 +1,6 @@
--- Data-quality findings of the KPI layer itself (the domain layers expose their own
--- dq_findings__<domain> models; data_quality_findings unions them all).
+-- Data-quality findings of the KPI layer itself: per team, each glossary KPI without a value in
+-- any month and why; targets for unknown teams; teams without sources. (The other layers expose
+-- their own dq_findings__<layer> models; data_quality_findings unions them all.)
 with
 
 glossary as (
@@ -22,21 +23,32 @@ team_sources as (
     select * from {{ ref('team_sources') }}
 ),
 
-computed_kpis as (
-    select distinct kpi_id from kpi_values
-    where value is not null
+-- per team x KPI: does any month have a value, and why not (the reason of its first month)
+team_kpi_coverage as (
+    select
+        kpi_values.team_key,
+        kpi_values.kpi_id,
+        max(case when kpi_values.value is not null then 1 else 0 end) as has_value,
+        min(kpi_values.null_reason) as null_reason
+    from kpi_values
+    inner join glossary
+        on kpi_values.kpi_id = glossary.kpi_id
+    where kpi_values.grain = 'month'
+    group by kpi_values.team_key, kpi_values.kpi_id
 ),
 
 kpi_never_computed as (
     select
         'kpi_never_computed' as check_name,
         'kpi' as entity,
-        glossary.kpi_id as entity_id,
-        cast(null as {{ dbt.type_string() }}) as team_key,
-        'glossary KPI has no value for any team or period' as detail
-    from glossary
-    left join computed_kpis on glossary.kpi_id = computed_kpis.kpi_id
-    where computed_kpis.kpi_id is null
+        kpi_id as entity_id,
+        team_key,
+        'warning' as severity,
+        'NULL for this team in every month ('
+        || coalesce(null_reason, 'no periods') || '): named here so it is never a silent gap'
+            as detail
+    from team_kpi_coverage
+    where has_value = 0
 ),
 
 target_for_unknown_team as (
@@ -45,6 +57,7 @@ target_for_unknown_team as (
         'kpi_target' as entity,
         targets.kpi_id as entity_id,
         targets.team_key,
+        'error' as severity,
         'kpi_targets names a team that is not in the teams seed' as detail
     from targets
     left join teams on targets.team_key = teams.team_key
@@ -57,6 +70,7 @@ team_without_sources as (
         'team' as entity,
         teams.team_key as entity_id,
         teams.team_key,
+        'error' as severity,
         'team has no row in team_sources: all its KPIs stay NULL' as detail
     from teams
     where not teams.is_organisation

@@ -1,6 +1,7 @@
 -- One row per team x glossary KPI/signal for the latest complete month: value, baseline (mean of
--- the previous var baseline_months complete months), benchmark (trailing var benchmark_months
--- mean, seed 003), trend given the KPI's direction, targets met, DORA tier, owner.
+-- the previous var baseline_months complete months), benchmark (mean of the var benchmark_months
+-- complete months before it, seed 003), trend given the KPI's direction, targets met, DORA tier,
+-- owner. The scored month is never part of its own baseline or benchmark (catalogue).
 with
 
 kpi_values as (
@@ -53,7 +54,7 @@ history as (
             case when months_back between 2 and {{ var('baseline_months') }} + 1 then value end
         ) as baseline,
         avg(
-            case when months_back <= {{ var('benchmark_months') }} then value end
+            case when months_back between 2 and {{ var('benchmark_months') }} + 1 then value end
         ) as benchmark
     from complete_months
     group by team_key, kpi_id

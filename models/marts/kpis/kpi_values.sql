@@ -1,5 +1,7 @@
 -- Every team x glossary KPI/signal x grain x period, with the computed value where there is one
--- and the reason it is missing where there is not (no data is NULL, never 0).
+-- and the precise reason it is missing where there is not (no data is NULL, never 0): no model,
+-- a source the team has not mapped, unrecovered failed deployments, what the data must contain
+-- when the team never gets a value (macro modelled_kpis), or simply no events in the period.
 with
 
 teams as (
@@ -27,7 +29,7 @@ business_outcomes as (
 ),
 
 computed as (
-    {% for domain in ['delivery', 'reliability', 'planning', 'business'] %}
+    {% for domain in kpibridge.kpi_domains() %}
         select
             {{ kpibridge.kpi_value_columns() }}
         from {{ ref('int_kpi_values__' ~ domain) }}
@@ -35,8 +37,14 @@ computed as (
     {% endfor %}
 ),
 
-computed_kpis as (
-    select distinct kpi_id from computed
+-- the KPIs some domain model computes, and what the data must hold for each to have a value
+modelled_kpis as (
+    {% for kpi_id, needs in kpibridge.modelled_kpis().items() %}
+        select
+            '{{ kpi_id }}' as kpi_id,
+            '{{ needs }}' as needs
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 -- a team is mapped to a source system when it owns a repo/project/board/service there;
@@ -102,11 +110,17 @@ joined as (
         computed.value_p50,
         computed.value_p90,
         computed.kpi_id is not null as has_row,
-        computed_kpis.kpi_id is not null as kpi_is_computed,
-        (spine.sources like '%github%' and team_source_mapping.has_github = 0)
-        or (spine.sources like '%jira%' and team_source_mapping.has_jira = 0)
-        or (spine.sources like '%pagerduty%' and team_source_mapping.has_pagerduty = 0)
-            as source_unmapped,
+        modelled_kpis.kpi_id is not null as is_modelled,
+        modelled_kpis.needs,
+        -- the first source the KPI reads that the team has nothing mapped in
+        case
+            when spine.sources like '%github%' and team_source_mapping.has_github = 0
+                then 'no repository mapped to this team'
+            when spine.sources like '%jira%' and team_source_mapping.has_jira = 0
+                then 'no Jira project or board mapped to this team'
+            when spine.sources like '%pagerduty%' and team_source_mapping.has_pagerduty = 0
+                then 'no incident source mapped to this team'
+        end as unmapped_source_reason,
         spine.sources like '%business%' as needs_business,
         business_periods.team_key is not null as has_business_data
     from spine
@@ -115,14 +129,23 @@ joined as (
         and spine.kpi_id = computed.kpi_id
         and spine.grain = computed.grain
         and spine.period_start = computed.period_start
-    left join computed_kpis
-        on spine.kpi_id = computed_kpis.kpi_id
+    left join modelled_kpis
+        on spine.kpi_id = modelled_kpis.kpi_id
     left join team_source_mapping
         on spine.team_key = team_source_mapping.team_key
     left join business_periods
         on spine.team_key = business_periods.team_key
         and spine.grain = business_periods.grain
         and spine.period_start = business_periods.period_start
+),
+
+-- a KPI reading a source the team has not mapped cannot be measured for it: NULL, even where
+-- a model computed a value from the sources it does have (a CFR without incidents is not 0 %)
+mapped as (
+    select
+        *,
+        unmapped_source_reason is not null as source_unmapped
+    from joined
 ),
 
 -- a count over a mapped source with no events is a measured 0 (no deployments, no incidents
@@ -132,10 +155,25 @@ zero_filled as (
         *,
         value is null
         and is_count
-        and kpi_is_computed
-        and not coalesce(source_unmapped, false)
+        and is_modelled
+        and not source_unmapped
         and not needs_business as is_zero_count
-    from joined
+    from mapped
+),
+
+measured as (
+    select
+        *,
+        not source_unmapped and (value is not null or is_zero_count) as has_value
+    from zero_filled
+),
+
+team_coverage as (
+    select
+        *,
+        max(case when has_value then 1 else 0 end) over (partition by team_key, kpi_id) = 1
+            as team_has_any_value
+    from measured
 ),
 
 final as (
@@ -145,23 +183,44 @@ final as (
         grain,
         period_start,
         period_end,
-        case when is_zero_count then 0 else value end as value,
-        case when is_zero_count then 0 else numerator end as numerator,
-        denominator,
-        case when is_zero_count then 0 else sample_size end as sample_size,
-        value_p50,
-        value_p90,
+        case
+            when source_unmapped then null
+            when is_zero_count then 0
+            else value
+        end as value,
+        case
+            when source_unmapped then null
+            when is_zero_count then 0
+            else numerator
+        end as numerator,
+        case when not source_unmapped then denominator end as denominator,
+        case
+            when source_unmapped then null
+            when is_zero_count then 0
+            else sample_size
+        end as sample_size,
+        case when not source_unmapped then value_p50 end as value_p50,
+        case when not source_unmapped then value_p90 end as value_p90,
         is_complete,
         case
-            when value is not null or is_zero_count then null
-            when not kpi_is_computed then 'not computed by any model'
-            when source_unmapped then 'source not mapped for team'
+            when has_value then null
+            when not is_modelled then 'not computed by any model'
+            when source_unmapped then unmapped_source_reason
             when needs_business and grain = 'week' then 'business outcomes are monthly'
             when needs_business and not has_business_data then 'needs business_outcomes seed'
             when has_row and denominator = 0 then 'denominator is zero'
+            -- recovery: numerator = recovered failed deployments, denominator = all of them
+            when kpi_id = 'failed_deployment_recovery_time' and has_row and denominator > numerator
+                then cast(cast(denominator - numerator as bigint) as {{ dbt.type_string() }})
+                    || case
+                        when denominator - numerator = 1 then ' failed deployment'
+                        else ' failed deployments'
+                    end
+                    || ' not yet recovered'
+            when not team_has_any_value then 'no value in any period for this team: needs ' || needs
             else 'no events in period'
         end as null_reason
-    from zero_filled
+    from team_coverage
 )
 
 select * from final
