@@ -122,9 +122,13 @@ def test_platform_q3_cards_and_scorecard(marts: Path) -> None:
     assert shown["Mean time to acknowledge"]["value"] == "13.2 min"
     assert shown["Mean time to acknowledge"]["evidence"] == "n = 7"
     assert shown["Mean time to acknowledge"]["trend"] == "worsening: +18 % vs baseline 11.2 min"
-    # no infra cost data in Q3: said, not 0
+    # no infra cost data for Platform: said with the mart's reason, never 0
+    reason = (
+        "no value in any period for this team: needs infra_cost and transactions rows in seed "
+        "business_outcomes"
+    )
     assert shown["Infrastructure cost per transaction"]["value"] == "no data"
-    assert shown["Infrastructure cost per transaction"]["evidence"] == "why: no events in period"
+    assert shown["Infrastructure cost per transaction"]["evidence"] == f"why: {reason}"
     table = frame(at, "Value (evidence)").set_index("KPI")
     assert table.loc["Mean time to acknowledge", "Value (evidence)"] == "13.2 min (n = 7)"
     assert table.loc["Failed deployment recovery time", "DORA tier"] == "high"
@@ -135,7 +139,7 @@ def test_platform_q3_cards_and_scorecard(marts: Path) -> None:
         "worsening: -6.8 pp vs 78.5 %"
     )
     assert table.loc["Infrastructure cost per transaction", "Value (evidence)"] == (
-        "no data (no events in period)"
+        f"no data ({reason})"
     )
     assert "Organisation rollup, 2026-Q3" in text(at)
 

@@ -31,7 +31,10 @@ def test_report_has_the_scorecard_trends_dora_and_alignment(report: Path) -> Non
     assert '<div class="kb-value">71.8 %</div>' in page
     assert "worsening: -6.8 pp vs baseline 78.5 %" in page
     assert "13.2 min (n = 7)" in page
-    assert "no data (no events in period)" in page
+    assert (
+        "no data (no value in any period for this team: needs infra_cost and transactions rows "
+        "in seed business_outcomes)"
+    ) in page
     assert "<h2>Trends</h2>" in page and "<h2>DORA view</h2>" in page
     assert '<div class="kb-name">Lead time for changes</div><div class="kb-value">60.4 h' in page
     assert "<h2>Business alignment</h2>" in page
