@@ -1,120 +1,119 @@
-"""Page building blocks: the page header with filters, scorecard cards and tables."""
+"""Page building blocks on Streamlit: KPI cards, the scorecard table, a KPI trend block."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app.data import (
-    Filters,
-    card_value,
-    csv_download,
-    evidence,
-    goal_name,
-    is_missing,
-    query,
-    require_marts,
-    scorecard,
-    scorecard_table,
-    sidebar_filters,
-    target_words,
-    team_labels,
-    trend_words,
+from app import queries
+from app.cards import CARD_CSS, cards_html
+from app.charts import reference_frame, small_flags, trend_chart
+from app.format import (
+    format_value,
+    period_label,
+    value_with_evidence,
 )
+from app.review import assess
+from app.state import Context, csv_download
+from app.tables import TARGET_LEGEND, scorecard_table
 
 
-def page(title: str, intro: str) -> Filters:
-    """Common page start: config, a friendly stop when there are no marts, shared filters."""
-    st.set_page_config(page_title=f"{title} · kpibridge", layout="wide")
-    require_marts()
-    filters = sidebar_filters()
-    st.title(title)
-    st.caption(intro)
-    return filters
+def review_rows(ctx: Context) -> pd.DataFrame:
+    """Every team x KPI for the selected period, judged (trend, n too small, targets met)."""
+    rows = queries.period_scorecard(
+        ctx.db, ctx.grain, ctx.period_start, ctx.settings.baseline_months
+    )
+    return assess(rows, ctx.settings)
 
 
-def active_kpis(team: str) -> pd.DataFrame:
-    rows = scorecard(team)
-    return rows[rows["is_active"].fillna(False).astype(bool)].head(5).reset_index(drop=True)
+def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:
+    rows = review_rows(ctx)
+    rows = rows[rows["team_key"] == team]
+    if active_only:
+        rows = rows[rows["is_active"].astype(bool)].head(5)
+    return rows.reset_index(drop=True)
 
 
-def kpi_cards(rows: pd.DataFrame) -> None:
-    """One metric card per KPI: value, change vs baseline coloured by the KPI's direction."""
+def kpi_cards(rows: pd.DataFrame, ctx: Context) -> None:
     if rows.empty:
-        st.info("This team has no active KPIs (see kpi_targets).")
+        st.info("No KPIs to show: this team has no active KPIs (see seeds/kpi_targets.csv).")
         return
-    per_row = 5
-    columns = [
-        column
-        for start in range(0, len(rows), per_row)
-        for column in st.columns(min(per_row, len(rows) - start))
-    ]
-    for column, r in zip(columns, rows.itertuples(), strict=True):
-        with column:
-            delta = None
-            if not is_missing(r.change_vs_baseline):
-                delta = f"{round(r.change_vs_baseline):+d} % vs baseline"
-            shown, unit_note = card_value(r.value, r.unit)
-            st.metric(
-                f"{r.kpi_name} ({unit_note})" if unit_note else r.kpi_name,
-                shown,
-                delta=delta,
-                delta_color="normal" if r.direction == "higher_is_better" else "inverse",
-                help=f"{goal_name(r.business_goal)}; owner: {r.owner}",
-                border=True,
-            )
-            if is_missing(r.value):
-                st.caption(f"Why no data: {r.null_reason or 'unknown'}")
-            else:
-                proof = evidence(r.value, r.unit, r.numerator, r.denominator, r.sample_size)
-                st.caption(f"Evidence: {proof}")
-            st.caption(f"Trend: {trend_words(r.trend, r.direction)}")
-            short = target_words(r.short_term_target, r.short_term_met, r.unit)
-            st.caption(f"Short-term target: {short}")
-            if not is_missing(r.dora_tier):
-                st.caption(f"DORA tier: {r.dora_tier}")
+    st.markdown(CARD_CSS + cards_html(rows, ctx.settings.min_sample_size), unsafe_allow_html=True)
 
 
 def scorecard_block(rows: pd.DataFrame, file_stem: str) -> pd.DataFrame:
-    """The readable scorecard table with a CSV of the same rows."""
     table = scorecard_table(rows)
     if table.empty:
         st.info("No KPIs to show.")
         return table
-    st.dataframe(table, hide_index=True, width="stretch")
+    # a static table wraps its cells: every column fits a 1280 px laptop, nothing is cut
+    st.table(table.set_index("KPI"))
+    st.caption(TARGET_LEGEND)
     csv_download(table, "this table", file_stem)
     return table
 
 
-def teams_at_a_glance() -> pd.DataFrame:
-    """Per team: how many active KPIs meet their targets and how many are improving."""
-    rows = query(
-        "select team_key, count(*) as active_kpis, "
-        "count(*) filter (where short_term_met) as short_met, "
-        "count(*) filter (where long_term_met) as long_met, "
-        "count(*) filter (where trend = 'improving') as improving, "
-        "count(*) filter (where trend = 'worsening') as worsening, "
-        "count(*) filter (where value is null) as no_data "
-        "from kpi_scorecard where is_active group by team_key"
-    )
-    labels = team_labels()
-    rows["order"] = rows["team_key"].map(list(labels).index)
-    rows = rows.sort_values("order")
+def series_table(
+    series: pd.DataFrame, ctx: Context, unit: str | None, aggregation: str | None
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Team": rows["team_key"].map(labels),
-            "Active KPIs": rows["active_kpis"],
-            "Short-term target met": rows["short_met"],
-            "Long-term target met": rows["long_met"],
-            "Improving": rows["improving"],
-            "Worsening": rows["worsening"],
-            "No data": rows["no_data"],
+            ctx.grain.capitalize(): [period_label(ctx.grain, s) for s in series["period_start"]],
+            "Value": series["value"],
+            "Shown as": [
+                value_with_evidence(
+                    r.value,
+                    unit,
+                    r.numerator,
+                    r.denominator,
+                    r.sample_size,
+                    r.null_reason,
+                    aggregation,
+                )
+                for r in series.itertuples()
+            ],
+            "n": series["sample_size"],
+            "Median (p50)": series["value_p50"],
+            "90th percentile": series["value_p90"],
+            "Complete period": series["is_complete"],
         }
     ).reset_index(drop=True)
 
 
-def latest_month(rows: pd.DataFrame) -> str:
-    months = rows["period_start"].dropna()
-    if months.empty:
-        return "no complete month yet"
-    return f"{pd.Timestamp(months.max()):%B %Y}"
+def kpi_trend_block(
+    ctx: Context, team: str, kpi_id: str, unit: str | None, aggregation: str | None
+) -> pd.DataFrame:
+    """Chart of the periods up to the selected one + reference lines + table + CSV."""
+    series = queries.kpi_series(ctx.db, team, kpi_id, ctx.grain, ctx.period_start)
+    if series.empty:
+        st.info(f"No values of this KPI up to {ctx.period}.")
+        return series
+    small = small_flags(series, aggregation, ctx.settings.min_sample_size)
+    rows = team_rows(ctx, team)
+    lines = reference_frame(next(rows[rows["kpi_id"] == kpi_id].itertuples()))
+    st.altair_chart(
+        trend_chart(series, unit, lines, ctx.grain, [ctx.period_start], small), width="stretch"
+    )
+    notes = [f"Shaded: {ctx.period}, the review period. Each point shows its n"]
+    if any(small):
+        notes.append(
+            f"grey points rest on fewer than {ctx.settings.min_sample_size} events (n too small)"
+        )
+    if not lines.empty:
+        notes.append(
+            "reference lines: "
+            + "; ".join(f"{r.line} {format_value(r.y, unit)}" for r in lines.itertuples())
+        )
+    gaps = series[series["value"].isna()]
+    if not gaps.empty:
+        reasons = gaps["null_reason"].fillna("unknown").value_counts()
+        notes.append(
+            f"{len(gaps)} period(s) without data (gaps, never drawn as 0): "
+            + ", ".join(f"{reason} ({count})" for reason, count in reasons.items())
+        )
+    st.caption(". ".join(notes) + ".")
+    table = series_table(series, ctx, unit, aggregation)
+    with st.expander("Values behind the chart"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    csv_download(table, "chart data", f"trend_{team}_{kpi_id}_{ctx.grain}")
+    return series

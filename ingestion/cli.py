@@ -125,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="stop after the build")
     demo.set_defaults(handler=_demo)
 
+    report = commands.add_parser(
+        "report",
+        help="one team's review as a self-contained offline HTML file",
+        description="Write a team's scorecard, trends, DORA view and business alignment for a "
+        "quarter (2026-Q3) or month (2026-09) to one HTML file that opens offline.",
+    )
+    report.add_argument("--team", required=True, help="team key, or organisation")
+    report.add_argument("--period", required=True, help="a quarter like 2026-Q3 or a month 2026-09")
+    report.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    _marts_option(report)
+    report.set_defaults(handler=_report_command)
+
     doctor = commands.add_parser(
         "doctor",
         help="check the sources and compare the accounts with the team mapping seeds",
@@ -324,6 +336,19 @@ def _demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     return _serve(argparse.Namespace(marts=marts, port=args.port, no_browser=args.no_browser))
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    from app.marts import MartsUnavailable
+    from app.report import ReportError, write_report
+
+    try:
+        out = write_report(args.marts or default_marts_path(), args.team, args.period, args.output)
+    except (ReportError, MartsUnavailable) as exc:
+        print(f"report failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:

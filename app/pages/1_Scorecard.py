@@ -1,32 +1,34 @@
-"""Scorecard: a team's active KPIs with evidence, baseline, targets, trend and DORA tier."""
+"""Scorecard: a team's KPIs for the review period with evidence, n, trend, targets, DORA tier."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app.components import active_kpis, kpi_cards, latest_month, page, scorecard_block
-from app.data import ORGANISATION, scorecard
+from app.components import kpi_cards, scorecard_block, team_rows
+from app.queries import ORGANISATION
+from app.state import page
 
-filters = page(
+ctx = page(
     "Scorecard",
-    "Each team owns at most five active KPIs. Values are for the latest complete month; "
-    "the evidence in brackets is what the value was computed from.",
+    "Each team owns at most five active KPIs. Values are for the review period; the evidence in "
+    "brackets is what the value was computed from, n how many events.",
 )
 
-all_rows = scorecard(filters.team)
-active = active_kpis(filters.team)
-st.subheader(f"{filters.team_label}: active KPIs, {latest_month(all_rows)}")
-kpi_cards(active)
-scorecard_block(active, f"scorecard_{filters.team}")
+rows = team_rows(ctx, ctx.team)
+active = rows[rows["is_active"].astype(bool)].head(5)
+st.subheader(f"{ctx.team_name}: active KPIs, {ctx.period_words}")
+kpi_cards(active, ctx)
+scorecard_block(active, f"scorecard_{ctx.team}_{ctx.period}")
 
-if filters.team != ORGANISATION:
-    st.subheader("Organisation rollup")
+if ctx.team != ORGANISATION:
+    st.subheader(f"Organisation rollup, {ctx.period}")
     st.caption("The same KPIs computed over all teams together, with the organisation's targets.")
-    scorecard_block(active_kpis(ORGANISATION), "scorecard_organisation")
+    org = team_rows(ctx, ORGANISATION, active_only=True)
+    scorecard_block(org, f"scorecard_organisation_{ctx.period}")
 
-others = all_rows[~all_rows["kpi_id"].isin(active["kpi_id"])]
-with st.expander(f"Other KPIs and supporting signals of {filters.team_label} ({len(others)})"):
+others = rows[~rows["kpi_id"].isin(active["kpi_id"])]
+with st.expander(f"Other KPIs and supporting signals of {ctx.team_name} ({len(others)})"):
     st.caption(
         "Not targeted by this team. Supporting signals are diagnostic only and never get a target."
     )
-    scorecard_block(others, f"scorecard_{filters.team}_other")
+    scorecard_block(others, f"scorecard_{ctx.team}_{ctx.period}_other")

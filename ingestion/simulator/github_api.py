@@ -96,6 +96,7 @@ def _repo_json(org: Org, repo: Repo) -> dict[str, Any]:
         "id": repo.id,
         "name": repo.name,
         "full_name": f"{org.github_org}/{repo.name}",
+        "html_url": f"https://github.com/{org.github_org}/{repo.name}",
         "private": True,
         "owner": _user(org.github_org),
         "default_branch": repo.default_branch,
@@ -111,6 +112,7 @@ def _pr_json(org: Org, pr: PullRequest, detail: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": pr.id,
         "number": pr.number,
+        "html_url": f"https://github.com/{org.github_org}/{pr.repo}/pull/{pr.number}",
         "state": pr.state,
         "title": pr.title,
         "body": pr.body,

@@ -222,11 +222,12 @@ def _review(review: Review) -> Resolved:
     }
 
 
-def _pull_request(pr: PullRequest, status_of: StatusOf) -> Resolved:
+def _pull_request(pr: PullRequest, status_of: StatusOf, owner: str) -> Resolved:
     merged = pr.merged_at is not None
     return {
         "__typename": "PullRequest",
         "id": node_id("PR", pr.id),
+        "url": f"https://github.com/{owner}/{pr.repo}/pull/{pr.number}",
         "fullDatabaseId": str(pr.id),
         "number": pr.number,
         "title": pr.title,
@@ -301,7 +302,7 @@ def _repository(org: Org, repo: Repo) -> Resolved:
         order = orderBy or {"field": "CREATED_AT", "direction": "ASC"}
         key = {"UPDATED_AT": "updated_at"}.get(order["field"], "created_at")
         prs.sort(key=lambda p: (getattr(p, key), p.number), reverse=order["direction"] == "DESC")
-        return connection(prs, lambda p: _pull_request(p, status_of), **page)
+        return connection(prs, lambda p: _pull_request(p, status_of, org.github_org), **page)
 
     def deployments(orderBy: dict[str, str] | None = None, **page: Any) -> Resolved:  # noqa: N803
         deps = sorted((d for d in org.deployments if d.repo == repo.name), key=lambda d: d.id)
@@ -338,7 +339,7 @@ def _node(org: Org, id: str) -> Resolved | None:  # noqa: A002 - GitHub's argume
     repos = {r.name: r for r in org.repos}
     if kind == "PR":
         pr = next((p for p in org.pull_requests if str(p.id) == value), None)
-        return pr and _pull_request(pr, _statuses_of(org, repos[pr.repo]))
+        return pr and _pull_request(pr, _statuses_of(org, repos[pr.repo]), org.github_org)
     if kind == "DE":
         dep = next((d for d in org.deployments if str(d.id) == value), None)
         return dep and _deployment(dep)

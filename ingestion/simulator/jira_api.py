@@ -86,7 +86,7 @@ def _sprint_json(s: Sprint) -> dict[str, Any]:
     return body
 
 
-def _issue_json(org: Org, issue: Issue) -> dict[str, Any]:
+def _issue_json(org: Org, issue: Issue, base: str) -> dict[str, Any]:
     status = next(s for s in org.jira_statuses if s.name == issue.status)
     project = next(p for p in org.projects if p.key == issue.project_key)
     sprints = [s for s in org.sprints if s.id in issue.sprint_ids]
@@ -94,7 +94,7 @@ def _issue_json(org: Org, issue: Issue) -> dict[str, Any]:
     return {
         "id": issue.id,
         "key": issue.key,
-        "self": f"/rest/api/3/issue/{issue.id}",
+        "self": f"{base}/rest/api/3/issue/{issue.id}",  # absolute, as Jira Cloud sends it
         "fields": {
             "summary": issue.summary,
             "issuetype": {
@@ -190,7 +190,7 @@ def search_jql(org: Org, m: re.Match[str], q: common.Query, base: str):
     expand = (common.param(q, "expand", "") or "").split(",")
     body: dict[str, Any] = {
         "issues": [
-            _issue_json(org, i) | (_expanded_changelog(i) if "changelog" in expand else {})
+            _issue_json(org, i, base) | (_expanded_changelog(i) if "changelog" in expand else {})
             for i in issues[start : start + size]
         ]
     }
@@ -395,7 +395,7 @@ def sprint_issues(org: Org, m: re.Match[str], q: common.Query, base: str):
         "startAt": start,
         "maxResults": size,
         "total": len(members),
-        "issues": [_issue_json(org, i) for i in members[start : start + size]],
+        "issues": [_issue_json(org, i, base) for i in members[start : start + size]],
     }, {}
 
 

@@ -55,7 +55,7 @@ def _pull_requests(page_size: int) -> Connection:
     nested = " ".join(c.field_selection(page_size) for c in (LABELS, REVIEWS, COMMITS))
     return Connection(
         "pullRequests(orderBy: {field: UPDATED_AT, direction: DESC})",
-        "id fullDatabaseId number title body state isDraft merged additions deletions "
+        "id fullDatabaseId url number title body state isDraft merged additions deletions "
         "changedFiles createdAt updatedAt closedAt mergedAt mergeCommit { oid } "
         f"headRefName headRefOid baseRefName author {{ {ACTOR} }} {nested}",
     )

@@ -20,6 +20,7 @@ def pull_request(repo: str, pr: Node, labels: list[Node]) -> Node:
     return {
         "id": int(pr["fullDatabaseId"]),
         "node_id": pr["id"],
+        "html_url": pr["url"],
         "repo": repo,
         "number": pr["number"],
         "title": pr["title"],

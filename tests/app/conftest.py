@@ -13,12 +13,14 @@ APP_DIR = REPO_ROOT / "app"
 PAGES = (
     "Home.py",
     "pages/1_Scorecard.py",
-    "pages/2_Trends.py",
-    "pages/3_Delivery_flow.py",
-    "pages/4_Reliability.py",
-    "pages/5_Business_alignment.py",
-    "pages/6_Glossary.py",
-    "pages/7_Data_health.py",
+    "pages/2_DORA_overview.py",
+    "pages/3_Trends.py",
+    "pages/4_Delivery_flow.py",
+    "pages/5_Reliability.py",
+    "pages/6_Business_alignment.py",
+    "pages/7_Drill_down.py",
+    "pages/8_Glossary.py",
+    "pages/9_Data_health.py",
 )
 
 

@@ -11,6 +11,13 @@ changes as (
     select * from {{ ref('int_changes_shipped') }}
 ),
 
+repositories as (
+    select
+        repo,
+        html_url
+    from {{ ref('stg_github__repositories') }}
+),
+
 rework as (
     select
         deployment_key,
@@ -61,8 +68,11 @@ final as (
         production_sequence.previous_sha,
         coalesce(production_sequence.is_first_of_repo, false) as is_first_of_repo,
         coalesce(shipped.changes_shipped, 0) as changes_shipped,
-        coalesce(rework.rework_changes, 0) > 0 as is_rework
+        coalesce(rework.rework_changes, 0) > 0 as is_rework,
+        repositories.html_url || '/commit/' || deployments.sha as html_url
     from deployments
+    left join repositories
+        on deployments.repo = repositories.repo
     left join production_sequence
         on deployments.deployment_key = production_sequence.deployment_key
     left join shipped

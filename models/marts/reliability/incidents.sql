@@ -10,6 +10,13 @@ links as (
     select * from {{ ref('int_incident_deployment_links') }}
 ),
 
+pages as (
+    select
+        incident_id,
+        html_url
+    from {{ ref('stg_pagerduty__incidents') }}
+),
+
 final as (
     select
         incidents.incident_id,
@@ -28,10 +35,13 @@ final as (
             as hours_to_resolve,
         links.deployment_key as linked_deployment_key,
         links.link_rule,
-        links.hours_from_deploy
+        links.hours_from_deploy,
+        pages.html_url
     from incidents
     left join links
         on incidents.incident_id = links.incident_id
+    left join pages
+        on incidents.incident_id = pages.incident_id
 )
 
 select * from final

@@ -17,6 +17,7 @@ renamed as (
         cast(head__sha as {{ dbt.type_string() }}) as head_sha,
         cast(base__ref as {{ dbt.type_string() }}) as base_ref,
         cast(merge_commit_sha as {{ dbt.type_string() }}) as merge_commit_sha,
+        cast(html_url as {{ dbt.type_string() }}) as html_url,
         {{ kpibridge.pseudonymise('user__login') }} as author_key,
         (
             coalesce(user__type, '') = 'Bot'

@@ -13,6 +13,7 @@ renamed as (
         cast(owner__type as {{ dbt.type_string() }}) as owner_type,
         cast(private as boolean) as is_private,
         cast(archived as boolean) as is_archived,
+        cast(html_url as {{ dbt.type_string() }}) as html_url,
         {{ kpibridge.to_utc('created_at') }} as created_at,
         {{ kpibridge.to_utc('updated_at') }} as updated_at,
         {{ kpibridge.to_utc('pushed_at') }} as pushed_at,

@@ -15,6 +15,7 @@ renamed as (
     select
         cast(id as {{ dbt.type_string() }}) as issue_id,
         cast(key as {{ dbt.type_string() }}) as issue_key,
+        cast(self as {{ dbt.type_string() }}) as api_url,
         cast(fields__project__id as {{ dbt.type_string() }}) as project_id,
         cast(fields__project__key as {{ dbt.type_string() }}) as project_key,
         cast(fields__issuetype__id as {{ dbt.type_string() }}) as issue_type_id,

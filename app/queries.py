@@ -1,0 +1,377 @@
+"""Every SQL statement the app and the report run, against one Marts snapshot.
+
+Queries are parameterised (`?`); user input never becomes SQL. Period bounds are half-open:
+an event belongs to a period when period_start <= its time < period_end, as in kpi_values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from app.marts import Marts
+
+ORGANISATION = "organisation"
+ORGANISATION_NAME = "Whole organisation"
+GRAINS = ("month", "quarter", "week")
+DORA_KPIS = (
+    "deployment_frequency",
+    "change_lead_time",
+    "change_failure_rate",
+    "failed_deployment_recovery_time",
+    "deployment_rework_rate",
+)
+RELIABILITY_KPIS = (
+    "incident_count",
+    "mttr",
+    "mtta",
+    "mttd",
+    "change_failure_rate",
+    "failed_deployment_recovery_time",
+    "availability",
+    "downtime_cost",
+)
+# Tables shown on the data-health page; constants, never user input, so safe to name in SQL.
+MART_TABLES = (
+    "kpi_values",
+    "kpi_scorecard",
+    "kpi_alignment",
+    "kpi_glossary",
+    "lead_time_bottlenecks",
+    "deployments",
+    "changes",
+    "incidents",
+    "work_items",
+    "sprints",
+    "source_loads",
+    "data_quality_findings",
+    "teams",
+    "kpi_targets",
+    "business_goals",
+    "dora_benchmarks",
+    "business_outcomes",
+)
+
+
+def team_clause(column: str, team: str) -> tuple[str, list[object]]:
+    """A filter on one team; the organisation is every team."""
+    if team == ORGANISATION:
+        return "", []
+    return f" and {column} = ?", [team]
+
+
+# --- dimensions -----------------------------------------------------------------------------
+
+
+def scorecard_row_count(db: Marts) -> int:
+    return int(db.df("select count(*) as n from kpi_scorecard").iloc[0]["n"])
+
+
+def team_names(db: Marts) -> dict[str, str]:
+    """team_key -> display name, the organisation first, then teams by name."""
+    teams = db.df("select team_key, team_name from teams order by team_name")
+    names = {ORGANISATION: ORGANISATION_NAME}
+    names.update(dict(zip(teams["team_key"], teams["team_name"], strict=True)))
+    return names
+
+
+def periods(db: Marts, grain: str) -> pd.DataFrame:
+    """The periods of a grain that have KPI values, oldest first."""
+    return db.df(
+        "select period_start, any_value(period_end) as period_end, "
+        "bool_and(is_complete) as is_complete from kpi_values where grain = ? "
+        "group by period_start order by period_start",
+        [grain],
+    )
+
+
+def glossary(db: Marts) -> pd.DataFrame:
+    return db.df("select * from kpi_glossary order by kind, name")
+
+
+def glossary_search(db: Marts, team: str, search: str) -> pd.DataFrame:
+    return db.df(
+        "select g.*, t.owner as team_owner, coalesce(t.active, false) as team_active "
+        "from kpi_glossary as g left join kpi_targets as t "
+        "on t.kpi_id = g.kpi_id and t.team_key = ? "
+        "where ? = '' or concat_ws(' ', g.kpi_id, g.name, g.definition, g.formula, "
+        "g.business_goal, g.process, g.decision_question, g.sources, g.benchmark_method, "
+        "g.default_owner_role) ilike '%' || ? || '%' "
+        "order by g.kind, g.name",
+        [team, search, search],
+    )
+
+
+# --- KPI values for a period ----------------------------------------------------------------
+
+
+# Quarters are compared with the months before them (a quarterly history is short); a count or a
+# sum over a quarter is compared with three months' worth.
+SUMMED_AGGREGATIONS = ("count", "sum")
+
+
+def period_scorecard(
+    db: Marts, grain: str, period_start: date, baseline_months: int
+) -> pd.DataFrame:
+    """Every team x glossary KPI for one period: value and evidence, targets, owner, DORA tier
+    and the baseline: the mean of the `baseline_months` complete periods before it (weeks for a
+    week, months for a month or a quarter, counts and sums scaled to the quarter)."""
+    history_grain = "week" if grain == "week" else "month"
+    scale = 3 if grain == "quarter" else 1
+    return db.df(
+        """
+        with teams as (
+            select ? as team_key union all select team_key from teams
+        ),
+        selected as (
+            select * from kpi_values where grain = ? and period_start = ?
+        ),
+        history as (
+            select team_key, kpi_id, value, row_number() over (
+                partition by team_key, kpi_id order by period_start desc) as periods_back
+            from kpi_values where grain = ? and period_start < ? and is_complete
+        ),
+        baselines as (
+            select team_key, kpi_id, avg(value) as baseline, count(value) as baseline_periods
+            from history where periods_back <= ? group by team_key, kpi_id
+        ),
+        tiers as (
+            select selected.team_key, b.metric as kpi_id, b.tier as dora_tier
+            from dora_benchmarks as b inner join selected on b.measured_kpi_id = selected.kpi_id
+            where selected.value >= coalesce(b.lower_bound, selected.value)
+                and selected.value < coalesce(b.upper_bound, selected.value + 1)
+        )
+        select
+            teams.team_key, g.kpi_id, g.name as kpi_name, g.kind, g.business_goal, g.unit,
+            g.direction, g.aggregation, g.dora_metric,
+            s.period_start, s.period_end, s.is_complete,
+            s.value, s.numerator, s.denominator, s.sample_size, s.value_p50, s.value_p90,
+            case when s.team_key is null then 'not computed for this period'
+                else s.null_reason end as null_reason,
+            b.baseline * case when list_contains(?, g.aggregation) then ? else 1 end as baseline,
+            b.baseline_periods,
+            t.short_term_target, t.long_term_target,
+            coalesce(t.owner, g.default_owner_role) as owner,
+            coalesce(t.active, false) as is_active,
+            tiers.dora_tier
+        from teams cross join kpi_glossary as g
+        left join selected as s on s.team_key = teams.team_key and s.kpi_id = g.kpi_id
+        left join baselines as b on b.team_key = teams.team_key and b.kpi_id = g.kpi_id
+        left join kpi_targets as t on t.team_key = teams.team_key and t.kpi_id = g.kpi_id
+        left join tiers on tiers.team_key = teams.team_key and tiers.kpi_id = g.kpi_id
+        order by teams.team_key, is_active desc, g.kind, g.business_goal, g.name
+        """,
+        [
+            ORGANISATION,
+            grain,
+            period_start,
+            history_grain,
+            period_start,
+            baseline_months,
+            list(SUMMED_AGGREGATIONS),
+            scale,
+        ],
+    )
+
+
+def kpi_series(db: Marts, team: str, kpi_id: str, grain: str, until: date) -> pd.DataFrame:
+    """One KPI of one team per period of the grain, up to and including `until`."""
+    return db.df(
+        "select * from kpi_values where team_key = ? and kpi_id = ? and grain = ? "
+        "and period_start <= ? order by period_start",
+        [team, kpi_id, grain, until],
+    )
+
+
+def kpi_series_all_teams(
+    db: Marts, kpi_ids: tuple[str, ...], grain: str, until: date
+) -> pd.DataFrame:
+    marks = ", ".join("?" for _ in kpi_ids)
+    return db.df(
+        f"select * from kpi_values where kpi_id in ({marks}) and grain = ? "
+        "and period_start <= ? order by team_key, kpi_id, period_start",
+        [*kpi_ids, grain, until],
+    )
+
+
+def reference_targets(db: Marts, team: str, kpi_id: str) -> pd.DataFrame:
+    return db.df(
+        "select short_term_target, long_term_target from kpi_targets "
+        "where team_key = ? and kpi_id = ?",
+        [team, kpi_id],
+    )
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+
+def lead_time_stages(db: Marts, team: str, grain: str, until: date) -> pd.DataFrame:
+    return db.df(
+        "select * from lead_time_bottlenecks where team_key = ? and grain = ? "
+        "and period_start <= ? order by period_start",
+        [team, grain, until],
+    )
+
+
+def sprints_ending(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Sprints that ended in [start, end), team names joined."""
+    clause, params = team_clause("s.team_key", team)
+    return db.df(
+        "select s.sprint_name, coalesce(t.team_name, s.team_key) as team_name, s.state, "
+        "s.start_at, s.end_at, s.issues_at_start, s.issues_added_after_start, "
+        "s.issues_done_of_committed, s.say_do_ratio "
+        "from sprints as s left join teams as t on t.team_key = s.team_key "
+        "where s.end_at >= ? and s.end_at < ?" + clause + " order by team_name, s.start_at",
+        [start, end, *params],
+    )
+
+
+def changes_shipped(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Changes whose shipping deployment falls in [start, end): no titles, no people."""
+    clause, params = team_clause("c.team_key", team)
+    return db.df(
+        "select c.repo, c.pull_number, coalesce(t.team_name, c.team_key) as team_name, "
+        "c.merged_at, c.deployed_at, c.coding_hours, c.pickup_hours, c.review_hours, "
+        "c.deploy_hours, c.lead_time_hours, c.is_rework, c.jira_issue_key, c.html_url "
+        "from changes as c left join teams as t on t.team_key = c.team_key "
+        "where c.deployed_at >= ? and c.deployed_at < ?" + clause + " order by c.deployed_at desc",
+        [start, end, *params],
+    )
+
+
+def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Jira issues done in [start, end), team level."""
+    clause, params = team_clause("w.team_key", team)
+    return db.df(
+        "select w.issue_key, coalesce(t.team_name, w.team_key) as team_name, w.issue_type, "
+        "w.work_category, w.priority_name, w.done_at, w.cycle_time_days, w.times_reopened, "
+        "w.html_url "
+        "from work_items as w left join teams as t on t.team_key = w.team_key "
+        "where w.done_at >= ? and w.done_at < ?" + clause + " order by w.done_at desc",
+        [start, end, *params],
+    )
+
+
+def investment_mix(db: Marts, team: str, grain: str, until: date) -> pd.DataFrame:
+    """Done work items per period of the grain and work category."""
+    clause, params = team_clause("team_key", team)
+    return db.df(
+        "select date_trunc(?, done_at)::date as period_start, work_category, count(*) as items "
+        "from work_items where done_at is not null and done_at < ?"
+        + clause
+        + " group by all order by period_start, work_category",
+        [grain, until, *params],
+    )
+
+
+# --- reliability ----------------------------------------------------------------------------
+
+
+def deployments_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Successful production deployments in [start, end) with their linked incidents."""
+    clause, params = team_clause("d.team_key", team)
+    return db.df(
+        "select d.deployment_key, d.repo, coalesce(t.team_name, d.team_key) as team_name, "
+        "d.deployment_source, d.sha, d.deployed_at, d.changes_shipped, d.is_rework, d.html_url, "
+        "count(i.incident_id) as incidents_linked "
+        "from deployments as d left join teams as t on t.team_key = d.team_key "
+        "left join incidents as i on i.linked_deployment_key = d.deployment_key "
+        "where d.is_successful_production and d.deployed_at >= ? and d.deployed_at < ?"
+        + clause
+        + " group by all order by d.deployed_at desc",
+        [start, end, *params],
+    )
+
+
+def incidents_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Incidents opened in [start, end), with the deployment they are linked to."""
+    clause, params = team_clause("i.team_key", team)
+    return db.df(
+        "select i.incident_number, coalesce(t.team_name, i.team_key) as team_name, "
+        "i.priority_name, i.urgency, i.status, i.created_at, i.minutes_to_acknowledge, "
+        "i.hours_to_resolve, d.repo as deployment_repo, d.sha as deployment_sha, "
+        "d.deployed_at as deployment_at, i.link_rule, i.hours_from_deploy, i.html_url "
+        "from incidents as i left join teams as t on t.team_key = i.team_key "
+        "left join deployments as d on d.deployment_key = i.linked_deployment_key "
+        "where i.created_at >= ? and i.created_at < ?" + clause + " order by i.created_at desc",
+        [start, end, *params],
+    )
+
+
+# --- alignment ------------------------------------------------------------------------------
+
+
+def alignment_pairs(db: Marts, team: str, lag: int) -> pd.DataFrame:
+    return db.df(
+        "select a.*, g.name as kpi_name, g.direction as kpi_direction "
+        "from kpi_alignment as a left join kpi_glossary as g on g.kpi_id = a.kpi_id "
+        "where a.team_key = ? and a.lag_months = ? "
+        "order by a.business_goal, g.name, a.outcome_measure",
+        [team, lag],
+    )
+
+
+def monthly_kpi(db: Marts, team: str, kpi_id: str, until: date) -> pd.DataFrame:
+    return db.df(
+        "select period_start as month, value, sample_size from kpi_values "
+        "where team_key = ? and kpi_id = ? and grain = 'month' and is_complete "
+        "and period_start < ? order by 1",
+        [team, kpi_id, until],
+    )
+
+
+def monthly_outcome(db: Marts, team: str, measure: str, until: date) -> pd.DataFrame:
+    return db.df(
+        "select month, value from business_outcomes where team_key = ? and measure = ? "
+        "and month < ? order by 1",
+        [team, measure, until],
+    )
+
+
+# --- data health ----------------------------------------------------------------------------
+
+
+def source_loads(db: Marts) -> pd.DataFrame:
+    return db.df("select * from source_loads order by source_system, table_name")
+
+
+def table_row_counts(db: Marts) -> pd.DataFrame:
+    """Rows per published table; a table missing from an older build shows as missing."""
+    present = set(db.df("select table_name from information_schema.tables")["table_name"])
+    counts = " union all ".join(
+        f"select '{t}' as table_name, count(*) as row_count from {t}"
+        for t in MART_TABLES
+        if t in present
+    )
+    found = db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
+    return pd.DataFrame({"table_name": list(MART_TABLES)}).merge(found, how="left")
+
+
+def coverage(db: Marts, team: str) -> pd.DataFrame:
+    """First and last event per fact table for the team: which dates the data cover."""
+    clause_d, p_d = team_clause("team_key", team)
+    return db.df(
+        "select 'Deployments (GitHub)' as data, min(deployed_at) as first_event, "
+        "max(deployed_at) as last_event, count(*) as events from deployments "
+        "where is_successful_production"
+        + clause_d
+        + " union all select 'Pull requests (GitHub)', min(merged_at), max(merged_at), count(*) "
+        "from changes where merged_at is not null"
+        + clause_d
+        + " union all select 'Incidents (PagerDuty)', min(created_at), max(created_at), count(*) "
+        "from incidents where true"
+        + clause_d
+        + " union all select 'Work items (Jira)', min(created_at), max(created_at), count(*) "
+        "from work_items where true" + clause_d,
+        [*p_d, *p_d, *p_d, *p_d],
+    )
+
+
+def quality_findings(db: Marts, team: str) -> pd.DataFrame:
+    clause, params = team_clause("team_key", team)
+    return db.df(
+        "select check_name, entity, entity_id, team_key, detail from data_quality_findings "
+        "where true" + clause + " order by check_name, team_key, entity_id",
+        params,
+    )

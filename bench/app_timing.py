@@ -1,0 +1,123 @@
+"""Per-page render time of the app on a cache miss, printed (never asserted in tests).
+
+    uv run python bench/app_timing.py --scale 10            # builds a scale-10 org first
+    uv run python bench/app_timing.py --marts data/marts.duckdb
+
+Each render gets a fresh copy of the marts file, so its file identity is new and every query of
+the render misses the cache: the figure includes opening the render's one connection. Pages are
+rendered with Streamlit's AppTest (the script and its queries, without a browser) for the
+organisation and the first team, at the quarter grain, for the last complete quarter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+PAGES = (
+    "Home.py",
+    "pages/1_Scorecard.py",
+    "pages/2_DORA_overview.py",
+    "pages/3_Trends.py",
+    "pages/4_Delivery_flow.py",
+    "pages/5_Reliability.py",
+    "pages/6_Business_alignment.py",
+    "pages/7_Drill_down.py",
+    "pages/8_Glossary.py",
+    "pages/9_Data_health.py",
+)
+
+
+def build_marts(scale: int, folder: Path) -> Path:
+    """Simulate -> ingest -> dbt build a scale-N org into `folder`; the published marts."""
+    from ingestion.build import build_warehouse
+    from ingestion.pipeline import run_ingest, simulator_settings
+    from ingestion.simulator.org import build_org
+    from ingestion.simulator.seeds import project_with_seeds
+    from ingestion.simulator.server import Simulator
+
+    org = build_org(seed=7, scale=scale)
+    warehouse, marts = folder / "kpibridge.duckdb", folder / "marts.duckdb"
+    with Simulator(org) as sim:
+        results = run_ingest(duckdb_path=warehouse, settings=simulator_settings(sim.urls))
+    failed = [f"{r.source}: {r.error}" for r in results if r.error]
+    if failed:
+        raise SystemExit(f"ingest failed: {failed}")
+    build_warehouse(
+        warehouse,
+        marts_path=marts,
+        project_dir=project_with_seeds(org, REPO_ROOT, folder / "project"),
+        dbt_vars={"kpi_as_of_date": org.end.date().isoformat()},
+    )
+    return marts
+
+
+def p95(values: list[float]) -> float:
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+    )
+
+
+def time_pages(marts: Path, rounds: int, scratch: Path) -> dict[str, list[float]]:
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    with duckdb.connect(str(marts), read_only=True) as con:
+        first_team = con.execute("select min(team_key) from teams").fetchone()[0]
+    timings: dict[str, list[float]] = {page: [] for page in PAGES}
+    for team in ("organisation", first_team):
+        for page in PAGES:
+            # one AppTest per page and team: its first run pays AppTest's own start-up
+            # (component scan, imports), which a running server does not
+            os.environ["KPIBRIDGE_MARTS"] = str(marts)
+            at = AppTest.from_file(str(REPO_ROOT / "app" / page), default_timeout=120)
+            at.session_state["team"] = team
+            at.session_state["grain"] = "quarter"
+            at.run()
+            for round_number in range(rounds):
+                fresh = scratch / f"marts_{round_number}.duckdb"
+                shutil.copy(marts, fresh)
+                os.environ["KPIBRIDGE_MARTS"] = str(fresh)
+                started = time.perf_counter()
+                at.run()
+                timings[page].append(1000 * (time.perf_counter() - started))
+                if at.exception:
+                    raise SystemExit(f"{page} failed: {at.exception}")
+                fresh.unlink()
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--marts", type=Path, help="an existing published marts file")
+    source.add_argument("--scale", type=int, help="build a simulated org of this scale first")
+    parser.add_argument("--rounds", type=int, default=5, help="renders per page and team")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kpibridge-app-timing-") as folder:
+        scratch = Path(folder)
+        if args.marts:
+            marts = args.marts
+        else:
+            started = time.perf_counter()
+            marts = build_marts(args.scale, scratch)
+            print(f"built scale {args.scale} marts in {time.perf_counter() - started:.0f} s")
+        timings = time_pages(marts, args.rounds, scratch)
+    print(f"app page render on a cache miss ({args.rounds} rounds x 2 teams), milliseconds")
+    print(f"  {'page':32s} {'median':>8s} {'p95':>8s}")
+    for page, values in timings.items():
+        print(f"  {page:32s} {statistics.median(values):8.0f} {p95(values):8.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
