@@ -106,6 +106,16 @@ def test_changes_mart_review_timeline_per_pull_request(built: Built) -> None:
     assert actual == expected
 
 
+def test_changes_link_to_their_pull_request_pages(built: Built) -> None:
+    expected = {
+        pr.id: f"https://github.com/{built.org.github_org}/{pr.repo}/pull/{pr.number}"
+        for pr in built.org.pull_requests
+        if pr.merged_at
+    }
+    actual = dict(built.query("select pull_request_id, html_url from changes"))
+    assert actual == expected
+
+
 def test_work_items_mart_reopens_and_done_times_from_the_changelog(built: Built) -> None:
     done = {s.name for s in built.org.jira_statuses if s.category_key == "done"}
     expected = {}
@@ -127,10 +137,6 @@ def test_work_items_mart_reopens_and_done_times_from_the_changelog(built: Built)
     }
     assert sum(reopens for reopens, _ in expected.values()) > 0
     assert actual == expected
-
-
-def test_the_simulated_org_has_no_data_quality_findings(built: Built) -> None:
-    assert built.query("select check_name, entity_id from data_quality_findings") == []
 
 
 def test_sprints_mart_has_every_sprint_and_scores_closed_ones_only(built: Built) -> None:
