@@ -16,6 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion import warehouse_lock
+from ingestion.salt import DemoSaltRefused, salt_vars
+from ingestion.warehouse_check import WarehouseDamaged, check_readable
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "kpibridge.duckdb"
 DEFAULT_MARTS = REPO_ROOT / "data" / "marts.duckdb"
@@ -37,10 +41,14 @@ def build_warehouse(
     marts_path: Path | str = DEFAULT_MARTS,
     project_dir: Path | str = REPO_ROOT,
     dbt_vars: Mapping[str, object] | None = None,
+    lock_timeout: float | None = None,
 ) -> None:
     """`dbt seed` + `dbt build` into duckdb_path, then publish its marts to marts_path.
 
-    dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}).
+    dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}); the
+    pseudonymisation salt comes from them, $KPIBRIDGE_SALT or .dlt config (ingestion.salt).
+    The build waits up to `lock_timeout` seconds for another writer or a reader of the
+    warehouse, and refuses a warehouse it cannot read back.
     """
     warehouse = Path(duckdb_path).resolve()
     if not warehouse.exists():
@@ -48,15 +56,26 @@ def build_warehouse(
             f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
             "(or pass duckdb_path= to an ingested DuckDB file)"
         )
-    selectors = [select] if isinstance(select, str) else list(select or [])
-    var_args = ["--vars", json.dumps(dict(dbt_vars))] if dbt_vars else []
     try:
-        run_dbt(["seed", "--full-refresh", *var_args], warehouse, project_dir)
-        build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
-        run_dbt(build_args, warehouse, project_dir)
-    finally:
-        release_dbt_duckdb()
-    publish_marts(warehouse, Path(marts_path))
+        resolved_vars = salt_vars(dbt_vars)
+    except DemoSaltRefused as exc:
+        raise BuildError(str(exc)) from None
+    selectors = [select] if isinstance(select, str) else list(select or [])
+    var_args = ["--vars", json.dumps(resolved_vars)] if resolved_vars else []
+    timeout = warehouse_lock.lock_timeout(lock_timeout)
+    try:
+        with warehouse_lock.writer_run(warehouse, warehouse_lock.current_command(), timeout):
+            warehouse_lock.wait_until_writable(warehouse, timeout)
+            check_readable(warehouse)
+            try:
+                run_dbt(["seed", "--full-refresh", *var_args], warehouse, project_dir)
+                build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
+                run_dbt(build_args, warehouse, project_dir)
+            finally:
+                release_dbt_duckdb()
+            publish_marts(warehouse, Path(marts_path))
+    except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
+        raise BuildError(str(exc)) from None
 
 
 def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:

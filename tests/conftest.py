@@ -85,6 +85,9 @@ def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
     warehouse.write_bytes(landed.warehouse.read_bytes())
     marts = folder / "marts.duckdb"
     build_warehouse(
-        warehouse, marts_path=marts, dbt_vars={"kpi_as_of_date": landed.org.end.date().isoformat()}
+        warehouse,
+        marts_path=marts,
+        # simulated people: the committed demo salt is allowed
+        dbt_vars={"kpi_as_of_date": landed.org.end.date().isoformat(), "allow_demo_salt": True},
     )
     return Built(landed.org, warehouse, marts)

@@ -1,5 +1,6 @@
 -- One row per merged pull request: its timeline, the four lead-time stages and the
--- production deployment that shipped it.
+-- production deployment that shipped it. Free text (title, branch names) stays in the
+-- intermediate layer: people write names there; the mart keeps the flags derived from it.
 with
 
 changes as (
@@ -13,10 +14,7 @@ final as (
         repo,
         team_key,
         pull_number,
-        title,
         jira_issue_key,
-        head_ref,
-        base_ref,
         commit_count,
         additions,
         deletions,
