@@ -13,10 +13,11 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from ingestion import warehouse_lock
+from ingestion import seed_failures, warehouse_lock
 from ingestion.salt import DemoSaltRefused, salt_vars
 from ingestion.warehouse_check import WarehouseDamaged, check_readable
 
@@ -33,6 +34,23 @@ log = logging.getLogger("kpibridge.build")
 
 class BuildError(RuntimeError):
     """dbt failed, or the warehouse has nothing to publish."""
+
+
+class DbtFailed(BuildError):
+    """A dbt command failed; carries the failed results to explain once dbt let go."""
+
+    def __init__(self, message: str, failed: list[Any]) -> None:
+        super().__init__(message)
+        self.failed = failed
+
+    def explained(self, warehouse: Path, project: Path) -> str:
+        """The message, with file, line, value and fix for each failed seed test."""
+        seed_messages = [
+            message
+            for item in self.failed
+            if (message := seed_failures.explain(item.node, warehouse, project))
+        ]
+        return "\n".join([str(self), *seed_messages])
 
 
 def build_warehouse(
@@ -67,12 +85,17 @@ def build_warehouse(
         with warehouse_lock.writer_run(warehouse, warehouse_lock.current_command(), timeout):
             warehouse_lock.wait_until_writable(warehouse, timeout)
             check_readable(warehouse)
+            failure: DbtFailed | None = None
             try:
                 run_dbt(["seed", "--full-refresh", *var_args], warehouse, project_dir)
                 build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
                 run_dbt(build_args, warehouse, project_dir)
+            except DbtFailed as exc:
+                failure = exc
             finally:
                 release_dbt_duckdb()
+            if failure is not None:
+                raise BuildError(failure.explained(warehouse, Path(project_dir))) from None
             publish_marts(warehouse, Path(marts_path))
     except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
         raise BuildError(str(exc)) from None
@@ -88,10 +111,14 @@ def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROO
     os.environ["KPIBRIDGE_DUCKDB"] = str(warehouse)
     # --quiet: dbt prints errors only; the summary below says what ran
     result = dbtRunner().invoke([*args, "--quiet", "--project-dir", str(project)])
-    failed = _failed_nodes(result.result)
+    failed = _failed_results(result.result)
     if failed or not result.success:
-        detail = ", ".join(failed) if failed else repr(result.exception)
-        raise BuildError(f"`dbt {' '.join(args)}` failed: {detail}")
+        detail = (
+            ", ".join(f"{item.node.unique_id} ({item.status})" for item in failed)
+            if failed
+            else repr(result.exception)
+        )
+        raise DbtFailed(f"`dbt {' '.join(args)}` failed: {detail}", failed)
     log.info("dbt %s: %s", args[0], _status_counts(result.result))
 
 
@@ -116,12 +143,10 @@ def release_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def _failed_nodes(run_result: object) -> list[str]:
-    results: Iterable[object] = getattr(run_result, "results", None) or []
+def _failed_results(run_result: object) -> list[Any]:
+    results: Iterable[Any] = getattr(run_result, "results", None) or []
     return [
-        f"{item.node.unique_id} ({item.status})"  # type: ignore[attr-defined]
-        for item in results
-        if str(getattr(item, "status", "")).lower() in _FAILED_STATUSES
+        item for item in results if str(getattr(item, "status", "")).lower() in _FAILED_STATUSES
     ]
 
 
