@@ -85,20 +85,36 @@ def build_warehouse(
         with warehouse_lock.writer_run(warehouse, warehouse_lock.current_command(), timeout):
             warehouse_lock.wait_until_writable(warehouse, timeout)
             check_readable(warehouse)
-            failure: DbtFailed | None = None
-            try:
-                run_dbt(["seed", "--full-refresh", *var_args], warehouse, project_dir)
-                build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
-                run_dbt(build_args, warehouse, project_dir)
-            except DbtFailed as exc:
-                failure = exc
-            finally:
-                release_dbt_duckdb()
-            if failure is not None:
-                raise BuildError(failure.explained(warehouse, Path(project_dir))) from None
+            dbt_commands = [
+                ["seed", "--full-refresh", *var_args],
+                ["build", *var_args, *(["--select", *selectors] if selectors else [])],
+            ]
+            # a reader can open the warehouse between the wait above and dbt's connection
+            warehouse_lock.when_unlocked(
+                lambda: _run_dbt_commands(dbt_commands, warehouse, Path(project_dir)),
+                warehouse,
+                timeout,
+            )
             publish_marts(warehouse, Path(marts_path))
     except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
         raise BuildError(str(exc)) from None
+
+
+def _run_dbt_commands(commands: list[list[str]], warehouse: Path, project: Path) -> None:
+    """Run the dbt commands in order, then release dbt's hold on the warehouse; explain a
+    failed seed test once the warehouse can be read."""
+    failure: DbtFailed | None = None
+    try:
+        for args in commands:
+            run_dbt(args, warehouse, project)
+    except DbtFailed as exc:
+        failure = exc
+    finally:
+        release_dbt_duckdb()
+    if failure is not None:
+        if warehouse_lock.is_duckdb_lock_error(failure):
+            raise failure
+        raise BuildError(failure.explained(warehouse, project)) from None
 
 
 def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:
