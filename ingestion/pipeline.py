@@ -133,7 +133,10 @@ class _Run:
             self._unlocked(pipeline.sync_destination)
             resumed = resume_interrupted(pipeline, self._unlocked)
         except Exception as exc:  # noqa: BLE001 - reported per source, others still load
-            message = f"finishing the load an interrupted run left pending failed: {exc}"
+            message = (
+                f"finishing the load an interrupted run left pending failed: "
+                f"{_root_message(exc)}. It stays pending; the next ingest tries again."
+            )
             return [SourceResult(name, time.perf_counter() - started, error=message, resumed=True)]
         if resumed is not None:
             results.append(SourceResult(name, time.perf_counter() - started, resumed, resumed=True))
