@@ -173,7 +173,10 @@ class _Run:
 
 
 def _root_message(exc: BaseException) -> str:
-    """dlt wraps extraction errors; the innermost message is the one that names the fix."""
-    while exc.__cause__ or exc.__context__:
+    """dlt wraps extraction errors; the innermost message is the one that names the fix.
+
+    An exception raised `from None` (ours, already naming the fix) ends the walk.
+    """
+    while exc.__cause__ or (exc.__context__ and not exc.__suppress_context__):
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     return str(exc)
