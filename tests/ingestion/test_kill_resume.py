@@ -123,6 +123,7 @@ def test_kills_at_every_step_then_a_normal_run_load_exactly(tmp_path: Path, sour
 
 
 @pytest.mark.sweep
+@pytest.mark.timeout(3600)  # one process per load job: tens of processes
 @pytest.mark.parametrize("source", ["github", "jira", "pagerduty"])
 def test_a_kill_after_every_load_job_then_a_normal_run_loads_exactly(
     tmp_path: Path, source: str
