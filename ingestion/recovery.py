@@ -44,7 +44,7 @@ def resume_interrupted(
     rows = pending_rows(pipeline)
 
     def repair_and_load() -> None:
-        forget_uncommitted_retries(pipeline)
+        delete_rows_of_started_jobs(pipeline)
         pipeline.load()
 
     unlocked(repair_and_load)
@@ -70,7 +70,7 @@ def package_rows(pipeline: Pipeline, load_id: str) -> dict[str, int]:
     return dict(rows)
 
 
-def forget_uncommitted_retries(pipeline: Pipeline) -> None:
+def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
     """Delete what earlier attempts of the pending packages' started jobs committed.
 
     dlt runs a started job again on resume; removing its rows first (by the `_dlt_id`s of its
