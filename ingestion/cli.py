@@ -6,12 +6,14 @@ import argparse
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
+from ingestion.config import ConfigError, check_settings_files
 from ingestion.pipeline import (
     REPO_ROOT,
     SOURCES,
@@ -40,6 +42,11 @@ def default_marts_path() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        check_settings_files()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     return int(args.handler(args) or 0)
 
 
@@ -138,6 +145,28 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="stop after the build")
     demo.set_defaults(handler=_demo)
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the sources and compare the accounts with the team mapping seeds",
+        description="Check each configured source (reachable, token, read scopes, one page of "
+        "each endpoint), list what the accounts contain and compare it with seeds/: unmapped "
+        "and missing repositories, boards and services, teams without an incident source, "
+        "KPIs that cannot be computed. Exit 1 when something needs fixing.",
+    )
+    doctor.add_argument(
+        "--draft-seeds",
+        type=Path,
+        metavar="DIR",
+        help="write first teams.csv, team_sources.csv and service_catalog.csv to DIR",
+    )
+    doctor.add_argument(
+        "--simulator",
+        action="store_true",
+        help="check a simulator started for this run (no accounts needed)",
+    )
+    _org_options(doctor)
+    doctor.set_defaults(handler=_doctor)
+
     benchmark = commands.add_parser(
         "benchmark",
         help="time simulate -> ingest -> build and print the figures",
@@ -159,10 +188,21 @@ def _org_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scale",
-        type=int,
+        type=_positive_int,
         default=1,
         help="multiplies teams and repos (1: 4 teams, 12 repos, 6 months)",
     )
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1 (a scale of 0 is an empty organisation)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number, e.g. 1 or 10") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is below 1: the smallest org is --scale 1")
+    return value
 
 
 def _warehouse_option(parser: argparse.ArgumentParser) -> None:
@@ -286,7 +326,14 @@ def _serve(args: argparse.Namespace) -> int:
         "--server.headless",
         "true" if args.no_browser else "false",
     ]
-    return subprocess.call(command, env={**os.environ, "KPIBRIDGE_MARTS": str(marts)})
+    app = subprocess.Popen(command, env={**os.environ, "KPIBRIDGE_MARTS": str(marts)})
+    # a service manager stops us with SIGTERM: Streamlit must stop with us, not linger
+    signal.signal(signal.SIGTERM, lambda *_: app.terminate())
+    try:
+        return app.wait()
+    except KeyboardInterrupt:
+        app.terminate()
+        return app.wait()
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -316,6 +363,29 @@ def _demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     return _serve(argparse.Namespace(marts=marts, port=args.port, no_browser=args.no_browser))
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from ingestion.config import project_vars, source_settings
+    from ingestion.doctor import draft_seeds, run_doctor
+
+    rules = project_vars()
+    production, workflows = rules["production_environments"], rules["deployment_workflows"]
+    simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
+    with simulator as sim:
+        settings = (
+            simulator_settings(sim.urls)
+            if sim
+            else {source: source_settings(source) for source in SOURCES}
+        )
+        report = run_doctor(settings, REPO_ROOT / "seeds", production, workflows)
+    for finding in report.findings:
+        mark = "ok  " if finding.ok else "FIX "
+        print(f"{mark}{finding.source:10s} {finding.check}: {finding.detail}")
+    if args.draft_seeds:
+        for path in draft_seeds(report.inventory, args.draft_seeds, production, workflows):
+            print(f"drafted {path}")
+    return 0 if report.ok else 1
 
 
 def _benchmark(args: argparse.Namespace) -> int:

@@ -1,0 +1,54 @@
+"""Settings are found from the project wherever a command runs, and a malformed file is named."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingestion.config import PROJECT_ROOT, ConfigError, check_settings_files
+
+
+def test_settings_are_read_from_the_project_whatever_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    env = {"PATH": "/usr/bin:/bin"}
+    code = "import ingestion.config, os; print(os.environ['DLT_PROJECT_DIR'])"
+    printed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert printed == str(PROJECT_ROOT)
+
+
+def test_malformed_toml_names_the_file_the_line_and_an_example(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        '[sources.jira]\nbase_url = "https://x"\nstart_date = 2026-01-01T\n'
+    )
+    with pytest.raises(ConfigError) as error:
+        check_settings_files(tmp_path)
+    message = str(error.value)
+    assert str(tmp_path / "config.toml") in message
+    assert "line 3" in message
+    assert 'start_date = "2026-01-01"' in message
+
+
+def test_well_formed_files_pass(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[sources.jira]\nstart_date = "2026-01-01"\n')
+    (tmp_path / "secrets.toml").write_text('[sources.jira]\napi_token = "x"\n')
+    check_settings_files(tmp_path)
+
+
+def test_a_scale_below_one_is_refused_with_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    from ingestion.cli import main
+
+    with pytest.raises(SystemExit) as exit_code:
+        main(["benchmark", "--scale", "0"])
+    assert exit_code.value.code == 2
+    assert "--scale: 0 is below 1: the smallest org is --scale 1" in capsys.readouterr().err
