@@ -22,6 +22,7 @@ from dlt import Pipeline
 
 log = logging.getLogger("kpibridge.ingest")
 ROW_KEY = "_dlt_id"
+PENDING_TRANSITIONS = ".pending_transitions"  # dlt's PackageStorage.PENDING_TRANSITIONS_FOLDER
 
 
 def resume_interrupted(
@@ -75,12 +76,15 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
 
     dlt runs a started job again on resume; removing its rows first (by the `_dlt_id`s of its
     file) makes that retry land them exactly once, whether or not the killed attempt committed.
+    A job that recorded a pending transition after its commit is not run again (dlt marks it
+    done), so its rows are kept.
     """
+
     retried = [
         job
         for load_id in pipeline.list_normalized_load_packages()
         for job in pipeline.get_load_package_info(load_id).jobs.get("started_jobs", [])
-        if job.file_path.endswith(".parquet")
+        if job.file_path.endswith(".parquet") and not _marked_committed(Path(job.file_path))
     ]
     if not retried:
         return
@@ -104,3 +108,9 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
                         f"delete from {quote(dataset)}.{quote(table)} where {ROW_KEY} in "
                         f"(select {ROW_KEY} from read_parquet({file_sql}))"
                     )
+
+
+def _marked_committed(job_file: Path) -> bool:
+    """dlt's marker that the job committed and only its move to completed_jobs was missed."""
+    package = job_file.parent.parent
+    return (package / PENDING_TRANSITIONS / job_file.name).exists()
