@@ -13,8 +13,13 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+from ingestion import seed_failures, warehouse_lock
+from ingestion.salt import DemoSaltRefused, salt_vars
+from ingestion.warehouse_check import WarehouseDamaged, check_readable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "kpibridge.duckdb"
@@ -33,16 +38,37 @@ class BuildError(RuntimeError):
     """dbt failed, or the warehouse has nothing to publish."""
 
 
+class DbtFailed(BuildError):
+    """A dbt command failed; carries the failed results to explain once dbt let go."""
+
+    def __init__(self, message: str, failed: list[Any]) -> None:
+        super().__init__(message)
+        self.failed = failed
+
+    def explained(self, warehouse: Path, project: Path) -> str:
+        """The message, with file, line, value and fix for each failed seed test."""
+        seed_messages = [
+            message
+            for item in self.failed
+            if (message := seed_failures.explain(item.node, warehouse, project))
+        ]
+        return "\n".join([str(self), *seed_messages])
+
+
 def build_warehouse(
     duckdb_path: Path | str = DEFAULT_WAREHOUSE,
     select: Sequence[str] | str | None = None,
     marts_path: Path | str = DEFAULT_MARTS,
     project_dir: Path | str = REPO_ROOT,
     dbt_vars: Mapping[str, object] | None = None,
+    lock_timeout: float | None = None,
 ) -> None:
     """`dbt seed` + `dbt build` into duckdb_path, then publish its marts to marts_path.
 
-    dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}).
+    dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}); the
+    pseudonymisation salt comes from them, $KPIBRIDGE_SALT or .dlt config (ingestion.salt).
+    The build waits up to `lock_timeout` seconds for another writer or a reader of the
+    warehouse, and refuses a warehouse it cannot read back.
     """
     warehouse = Path(duckdb_path).resolve()
     if not warehouse.exists():
@@ -50,15 +76,47 @@ def build_warehouse(
             f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
             "(or pass duckdb_path= to an ingested DuckDB file)"
         )
-    selectors = [select] if isinstance(select, str) else list(select or [])
-    var_args = ["--vars", json.dumps(dict(dbt_vars))] if dbt_vars else []
     try:
-        run_dbt(["seed", "--full-refresh", *var_args], warehouse, project_dir)
-        build_args = ["build", *var_args, *(["--select", *selectors] if selectors else [])]
-        run_dbt(build_args, warehouse, project_dir)
+        resolved_vars = salt_vars(dbt_vars)
+    except DemoSaltRefused as exc:
+        raise BuildError(str(exc)) from None
+    selectors = [select] if isinstance(select, str) else list(select or [])
+    var_args = ["--vars", json.dumps(resolved_vars)] if resolved_vars else []
+    timeout = warehouse_lock.lock_timeout(lock_timeout)
+    try:
+        with warehouse_lock.writer_run(warehouse, warehouse_lock.current_command(), timeout):
+            warehouse_lock.wait_until_writable(warehouse, timeout)
+            check_readable(warehouse)
+            dbt_commands = [
+                ["seed", "--full-refresh", *var_args],
+                ["build", *var_args, *(["--select", *selectors] if selectors else [])],
+            ]
+            # a reader can open the warehouse between the wait above and dbt's connection
+            warehouse_lock.when_unlocked(
+                lambda: _run_dbt_commands(dbt_commands, warehouse, Path(project_dir)),
+                warehouse,
+                timeout,
+            )
+            publish_marts(warehouse, Path(marts_path))
+    except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _run_dbt_commands(commands: list[list[str]], warehouse: Path, project: Path) -> None:
+    """Run the dbt commands in order, then release dbt's hold on the warehouse; explain a
+    failed seed test once the warehouse can be read."""
+    failure: DbtFailed | None = None
+    try:
+        for args in commands:
+            run_dbt(args, warehouse, project)
+    except DbtFailed as exc:
+        failure = exc
     finally:
         release_dbt_duckdb()
-    publish_marts(warehouse, Path(marts_path))
+    if failure is not None:
+        if warehouse_lock.is_duckdb_lock_error(failure):
+            raise failure
+        raise BuildError(failure.explained(warehouse, project)) from None
 
 
 def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:
@@ -71,10 +129,14 @@ def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROO
     os.environ["KPIBRIDGE_DUCKDB"] = str(warehouse)
     # --quiet: dbt prints errors only; the summary below says what ran
     result = dbtRunner().invoke([*args, "--quiet", "--project-dir", str(project)])
-    failed = _failed_nodes(result.result)
+    failed = _failed_results(result.result)
     if failed or not result.success:
-        detail = ", ".join(failed) if failed else repr(result.exception)
-        raise BuildError(f"`dbt {' '.join(args)}` failed: {detail}")
+        detail = (
+            ", ".join(f"{item.node.unique_id} ({item.status})" for item in failed)
+            if failed
+            else repr(result.exception)
+        )
+        raise DbtFailed(f"`dbt {' '.join(args)}` failed: {detail}", failed)
     log.info("dbt %s: %s", args[0], _status_counts(result.result))
 
 
@@ -139,12 +201,10 @@ def release_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def _failed_nodes(run_result: object) -> list[str]:
-    results: Iterable[object] = getattr(run_result, "results", None) or []
+def _failed_results(run_result: object) -> list[Any]:
+    results: Iterable[Any] = getattr(run_result, "results", None) or []
     return [
-        f"{item.node.unique_id} ({item.status})"  # type: ignore[attr-defined]
-        for item in results
-        if str(getattr(item, "status", "")).lower() in _FAILED_STATUSES
+        item for item in results if str(getattr(item, "status", "")).lower() in _FAILED_STATUSES
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -21,9 +22,12 @@ from ingestion.pipeline import (
     run_ingest,
     simulator_settings,
 )
+from ingestion.salt import ALLOW_DEMO_VAR
 from ingestion.simulator.org import build_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator, serve_forever
+from ingestion.warehouse_check import WarehouseDamaged
+from ingestion.warehouse_lock import DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV, WarehouseBusy
 
 APP_ENTRY = REPO_ROOT / "app" / "Home.py"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
@@ -88,8 +92,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ingest from a simulator started for this run (no accounts needed)",
     )
+    ingest.add_argument(
+        "--keep-loads",
+        type=int,
+        default=None,
+        help="loaded dlt packages kept per source for debugging (default $KPIBRIDGE_KEEP_LOADS "
+        "or 3); older ones are deleted after a successful load",
+    )
     _org_options(ingest)
     _warehouse_option(ingest)
+    _lock_timeout_option(ingest)
     ingest.set_defaults(handler=_ingest)
 
     build = commands.add_parser(
@@ -99,8 +111,16 @@ def _parser() -> argparse.ArgumentParser:
         "publish the marts to their own DuckDB file, replaced atomically.",
     )
     build.add_argument("--select", nargs="+", help="dbt node selection for `dbt build`")
+    build.add_argument(
+        "--vars",
+        type=_json_object,
+        default=None,
+        help='dbt vars as JSON, e.g. \'{"pseudonymisation_salt": "..."}\' (the salt can also '
+        "come from $KPIBRIDGE_SALT or [kpibridge] salt in .dlt/secrets.toml)",
+    )
     _warehouse_option(build)
     _marts_option(build)
+    _lock_timeout_option(build)
     build.set_defaults(handler=_build)
 
     serve = commands.add_parser(
@@ -218,6 +238,27 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _lock_timeout_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for another kpibridge run or a reader holding the warehouse "
+        f"(default ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT_SECONDS:.0f})",
+    )
+
+
+def _json_object(text: str) -> dict[str, object]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"--vars is not JSON ({exc}): {text!r}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"--vars must be a JSON object, got {text!r}")
+    return value
+
+
 def _marts_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--marts",
@@ -236,24 +277,32 @@ def _simulate(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
     with simulator as sim:
-        results = run_ingest(
-            args.source or SOURCES,
-            duckdb_path=args.duckdb or default_duckdb_path(),
-            full_refresh=args.full_refresh,
-            settings=simulator_settings(sim.urls) if sim else None,
-            progress=True,
-        )
+        try:
+            results = run_ingest(
+                args.source or SOURCES,
+                duckdb_path=args.duckdb or default_duckdb_path(),
+                full_refresh=args.full_refresh,
+                settings=simulator_settings(sim.urls) if sim else None,
+                progress=True,
+                lock_timeout=args.lock_timeout,
+                keep_loads=args.keep_loads,
+            )
+        except (WarehouseBusy, WarehouseDamaged) as exc:
+            print(f"ingest stopped: {exc}", file=sys.stderr)
+            return 1
     return _report(results)
 
 
 def _report(results: list[SourceResult]) -> int:
     for result in results:
+        # a load an interrupted run left pending is finished first and reported on its own
+        name = f"{result.source} (interrupted run, finished)" if result.resumed else result.source
         if result.error:
-            print(f"{result.source:10s} FAILED after {result.seconds:.1f}s: {result.error}")
+            print(f"{name:10s} FAILED after {result.seconds:.1f}s: {result.error}")
         else:
             rows = sum(result.rows.values())
             tables = ", ".join(f"{t} {n}" for t, n in sorted(result.rows.items()))
-            print(f"{result.source:10s} {rows} rows in {result.seconds:.1f}s ({tables or 'none'})")
+            print(f"{name:10s} {rows} rows in {result.seconds:.1f}s ({tables or 'none'})")
     return 1 if any(r.error for r in results) else 0
 
 
@@ -269,8 +318,9 @@ def _build(
             args.duckdb or default_duckdb_path(),
             select=args.select,
             marts_path=args.marts or default_marts_path(),
-            dbt_vars=dbt_vars,
+            dbt_vars={**(getattr(args, "vars", None) or {}), **(dbt_vars or {})},
             project_dir=project_dir,
+            lock_timeout=getattr(args, "lock_timeout", None),
         )
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
@@ -328,8 +378,9 @@ def _demo(args: argparse.Namespace) -> int:
     project = REPO_ROOT
     if (args.seed, args.scale) != (DEFAULT_SEED, 1):
         project = project_with_seeds(sim.org, REPO_ROOT, DEMO_DIR / "project")
-    # the simulated history ends at the org's end: its last month is complete
-    as_of = {"kpi_as_of_date": sim.org.end.date().isoformat()}
+    # the simulated history ends at the org's end: its last month is complete; its people are
+    # synthetic, so the committed demo salt is fine
+    as_of = {"kpi_as_of_date": sim.org.end.date().isoformat(), ALLOW_DEMO_VAR: True}
     if _build(build_args, dbt_vars=as_of, project_dir=project):
         return 1
     print(f"warehouse {warehouse}\nmarts     {marts}")

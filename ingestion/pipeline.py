@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 # dlt warns once per column that only ever held nulls: real payloads have many, none actionable
@@ -15,14 +16,18 @@ os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
 
 import dlt  # noqa: E402  - telemetry must be off before dlt reads its config
 
+from ingestion import history, warehouse_lock  # noqa: E402
+from ingestion.recovery import pending_rows, resume_interrupted  # noqa: E402
 from ingestion.simulator.common import Credentials  # noqa: E402
 from ingestion.sources.github import github_source  # noqa: E402
 from ingestion.sources.jira import jira_source  # noqa: E402
 from ingestion.sources.pagerduty import pagerduty_source  # noqa: E402
+from ingestion.warehouse_check import check_readable  # noqa: E402
 
 SOURCES = ("jira", "github", "pagerduty")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger("kpibridge.ingest")
+T = TypeVar("T")
 
 
 def default_duckdb_path() -> Path:
@@ -35,6 +40,8 @@ class SourceResult:
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    # True: this result finished the load an interrupted (killed) run left pending
+    resumed: bool = False
 
 
 def simulator_settings(urls: dict[str, str], owner: str = "acme-sim") -> dict[str, dict[str, Any]]:
@@ -64,6 +71,8 @@ def run_ingest(
     settings: dict[str, dict[str, Any]] | None = None,
     pipelines_dir: Path | str | None = None,
     progress: bool = False,
+    lock_timeout: float | None = None,
+    keep_loads: int | None = None,
 ) -> list[SourceResult]:
     """Load each source into its raw_<source> dataset; one failing source spares the others.
 
@@ -71,46 +80,103 @@ def run_ingest(
     from the environment and .dlt/ config and secrets. Pipeline state (incremental cursors)
     lives in `pipelines_dir`, by default a `pipelines/` folder beside the warehouse file.
     A source that fails loads nothing of that run: dlt extracts the whole run before it
-    loads, so stored data is never half-updated.
+    loads, so stored data is never half-updated. A load a killed run left pending is finished
+    first (reported as its own result with `resumed=True`), then the requested run proceeds.
+    The run waits up to `lock_timeout` seconds for another writer or a reader of the warehouse
+    and refuses a warehouse it cannot read back. After a successful load only the newest
+    `keep_loads` loaded packages stay in the pipeline folder.
     """
-    path = Path(duckdb_path or default_duckdb_path())
+    unknown = [name for name in sources if name not in SOURCES]
+    if unknown:
+        raise ValueError(f"unknown source {unknown[0]!r}: choose one of {', '.join(SOURCES)}")
+    path = Path(duckdb_path or default_duckdb_path()).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    results = []
-    for name in sources:
-        if name not in SOURCES:
-            raise ValueError(f"unknown source {name!r}: choose one of {', '.join(SOURCES)}")
-        result = SourceResult(name)
+    timeout = warehouse_lock.lock_timeout(lock_timeout)
+    run = _Run(
+        warehouse=path,
+        pipelines_dir=Path(pipelines_dir or path.parent / "pipelines"),
+        timeout=timeout,
+        keep_loads=history.keep_loads(keep_loads),
+        progress=progress,
+    )
+    with warehouse_lock.writer_run(path, warehouse_lock.current_command(), timeout):
+        warehouse_lock.wait_until_writable(path, timeout)
+        check_readable(path)
+        results: list[SourceResult] = []
+        for name in sources:
+            results += run.ingest(name, (settings or {}).get(name, {}), full_refresh)
+    return results
+
+
+@dataclass
+class _Run:
+    """One ingest run's settings, shared by its sources."""
+
+    warehouse: Path
+    pipelines_dir: Path
+    timeout: float
+    keep_loads: int
+    progress: bool
+
+    def ingest(self, name: str, settings: dict[str, Any], full_refresh: bool) -> list[SourceResult]:
         started = time.perf_counter()
         pipeline = dlt.pipeline(
             pipeline_name=f"kpibridge_{name}",
-            destination=dlt.destinations.duckdb(str(path)),
+            destination=dlt.destinations.duckdb(str(self.warehouse)),
             dataset_name=f"raw_{name}",
-            pipelines_dir=str(pipelines_dir or path.parent / "pipelines"),
+            pipelines_dir=str(self.pipelines_dir),
             # rows per resource every 10 s on long runs; pages are logged by the HTTP client
-            progress=dlt.progress.log(10, dump_system_stats=False) if progress else None,
+            progress=dlt.progress.log(10, dump_system_stats=False) if self.progress else None,
         )
+        results = []
         try:
-            pipeline.run(
-                _source(name, (settings or {}).get(name, {})),
-                loader_file_format="parquet",
-                refresh="drop_sources" if full_refresh else None,
+            self._unlocked(pipeline.sync_destination)
+            resumed = resume_interrupted(pipeline, self._unlocked)
+        except Exception as exc:  # noqa: BLE001 - reported per source, others still load
+            message = (
+                f"finishing the load an interrupted run left pending failed: "
+                f"{_root_message(exc)}. It stays pending; the next ingest tries again."
             )
+            return [SourceResult(name, time.perf_counter() - started, error=message, resumed=True)]
+        if resumed is not None:
+            results.append(SourceResult(name, time.perf_counter() - started, resumed, resumed=True))
+            started = time.perf_counter()
+        result = SourceResult(name)
+        try:
+            result.rows = self._extract_and_load(pipeline, _source(name, settings), full_refresh)
+        except warehouse_lock.WarehouseBusy as exc:
+            # the extraction is complete and stays pending: the next run loads it
+            result.error = f"{exc} The extracted data is kept and loads at the next ingest."
         except Exception as exc:  # noqa: BLE001 - reported per source, others still load
             result.error = _root_message(exc)
             pipeline.abort_packages()
         else:
-            result.rows = {
-                table: count
-                for table, count in pipeline.last_trace.last_normalize_info.row_counts.items()
-                if not table.startswith("_dlt")
-            }
+            history.prune(Path(pipeline.working_dir), self.keep_loads)
         result.seconds = time.perf_counter() - started
-        results.append(result)
-    return results
+        return [*results, result]
+
+    def _extract_and_load(
+        self, pipeline: dlt.Pipeline, source: Any, full_refresh: bool
+    ) -> dict[str, int]:
+        pipeline.extract(
+            source,
+            loader_file_format="parquet",
+            refresh="drop_sources" if full_refresh else None,
+        )
+        pipeline.normalize()
+        rows = pending_rows(pipeline)
+        self._unlocked(pipeline.load)
+        return rows
+
+    def _unlocked(self, step: Callable[[], T]) -> T:
+        return warehouse_lock.when_unlocked(step, self.warehouse, self.timeout)
 
 
 def _root_message(exc: BaseException) -> str:
-    """dlt wraps extraction errors; the innermost message is the one that names the fix."""
-    while exc.__cause__ or exc.__context__:
+    """dlt wraps extraction errors; the innermost message is the one that names the fix.
+
+    An exception raised `from None` (ours, already naming the fix) ends the walk.
+    """
+    while exc.__cause__ or (exc.__context__ and not exc.__suppress_context__):
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     return str(exc)

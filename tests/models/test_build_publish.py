@@ -102,6 +102,7 @@ def tiny_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A minimal dbt project using the repo's schema naming: one seed, one mart."""
     for name in ("DBT_PROFILES_DIR", "DBT_SEND_ANONYMOUS_USAGE_STATS", "KPIBRIDGE_DUCKDB"):
         monkeypatch.setenv(name, "restored-after-test")
+    monkeypatch.setenv("KPIBRIDGE_SALT", "tiny-project-salt")
     project = tmp_path / "tiny"
     for folder in ("models", "macros", "seeds"):
         (project / folder).mkdir(parents=True)

@@ -1,5 +1,6 @@
 -- One row per merged pull request: its timeline, the four lead-time stages and the
--- production deployment that shipped it.
+-- production deployment that shipped it. Free text (title, branch names) stays in the
+-- intermediate layer: people write names there; the mart keeps the flags derived from it.
 with
 
 changes as (
@@ -20,10 +21,7 @@ final as (
         changes.repo,
         changes.team_key,
         changes.pull_number,
-        changes.title,
         changes.jira_issue_key,
-        changes.head_ref,
-        changes.base_ref,
         changes.commit_count,
         changes.additions,
         changes.deletions,

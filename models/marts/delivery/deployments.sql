@@ -57,7 +57,6 @@ final as (
         deployments.team_key,
         deployments.environment,
         deployments.sha,
-        deployments.git_ref,
         deployments.created_at,
         deployments.deployed_at,
         deployments.result,

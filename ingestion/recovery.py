@@ -1,0 +1,116 @@
+"""Finish a load package that a killed run left behind, exactly once.
+
+dlt resumes an interrupted package on the next run, but a load job whose rows were committed
+just before the kill (and not yet marked complete) runs again. In dlt 1.31 the staging dataset
+is truncated only when a package starts loading, so the retried copy lands a second time: the
+merge then inserts both copies into a root table that has child tables (it deduplicates child
+rows by row key, root rows only by primary key among *distinct* row keys). A `replace` table,
+loaded directly, doubles the same way. Each row of a package has its own `_dlt_id`, so before
+the package is resumed the rows of every job that was started are deleted by `_dlt_id`: the
+retry then lands them exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from dlt import Pipeline
+
+log = logging.getLogger("kpibridge.ingest")
+ROW_KEY = "_dlt_id"
+PENDING_TRANSITIONS = ".pending_transitions"  # dlt's PackageStorage.PENDING_TRANSITIONS_FOLDER
+
+
+def resume_interrupted(
+    pipeline: Pipeline, unlocked: Callable[[Callable[[], None]], None]
+) -> dict[str, int] | None:
+    """Finish what an interrupted run left pending; `unlocked` runs a step that opens the
+    warehouse (waiting for its lock).
+
+    Returns the finished packages' rows per table, or None when nothing was pending.
+    """
+    if not pipeline.has_pending_data:
+        return None
+    if pipeline.list_extracted_load_packages():
+        pipeline.normalize()
+    log.warning(
+        "%s: finishing the load an interrupted run left pending (%s)",
+        pipeline.pipeline_name,
+        ", ".join(pipeline.list_normalized_load_packages()),
+    )
+    rows = pending_rows(pipeline)
+
+    def repair_and_load() -> None:
+        delete_rows_of_started_jobs(pipeline)
+        pipeline.load()
+
+    unlocked(repair_and_load)
+    return rows
+
+
+def pending_rows(pipeline: Pipeline) -> dict[str, int]:
+    """Data rows per table in the normalized packages waiting to load."""
+    rows: Counter[str] = Counter()
+    for load_id in pipeline.list_normalized_load_packages():
+        rows.update(package_rows(pipeline, load_id))
+    return dict(rows)
+
+
+def package_rows(pipeline: Pipeline, load_id: str) -> dict[str, int]:
+    """Data rows per table in a normalized package, read from its job files."""
+    rows: Counter[str] = Counter()
+    for jobs in pipeline.get_load_package_info(load_id).jobs.values():
+        for job in jobs:
+            table = job.job_file_info.table_name
+            if job.file_path.endswith(".parquet") and not table.startswith("_dlt"):
+                rows[table] += pq.read_metadata(Path(job.file_path)).num_rows
+    return dict(rows)
+
+
+def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
+    """Delete what earlier attempts of the pending packages' started jobs committed.
+
+    dlt runs a started job again on resume; removing its rows first (by the `_dlt_id`s of its
+    file) makes that retry land them exactly once, whether or not the killed attempt committed.
+    A job that recorded a pending transition after its commit is not run again (dlt marks it
+    done), so its rows are kept.
+    """
+
+    retried = [
+        job
+        for load_id in pipeline.list_normalized_load_packages()
+        for job in pipeline.get_load_package_info(load_id).jobs.get("started_jobs", [])
+        if job.file_path.endswith(".parquet") and not _marked_committed(Path(job.file_path))
+    ]
+    if not retried:
+        return
+    with pipeline.sql_client() as client:
+        with_row_key = {
+            tuple(row)
+            for row in client.execute_sql(
+                "select table_schema, table_name from information_schema.columns "
+                "where column_name = ?",
+                ROW_KEY,
+            )
+            or []
+        }
+        quote = client.capabilities.escape_identifier
+        for job in retried:
+            table = job.job_file_info.table_name
+            file_sql = "'" + str(Path(job.file_path).resolve()).replace("'", "''") + "'"
+            for dataset in (client.dataset_name, client.staging_dataset_name):
+                if (dataset, table) in with_row_key:
+                    client.execute_sql(
+                        f"delete from {quote(dataset)}.{quote(table)} where {ROW_KEY} in "
+                        f"(select {ROW_KEY} from read_parquet({file_sql}))"
+                    )
+
+
+def _marked_committed(job_file: Path) -> bool:
+    """dlt's marker that the job committed and only its move to completed_jobs was missed."""
+    package = job_file.parent.parent
+    return (package / PENDING_TRANSITIONS / job_file.name).exists()
