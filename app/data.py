@@ -26,27 +26,6 @@ GRAINS = ("week", "month", "quarter")
 DEMO_COMMAND = "uv run kpibridge demo"
 BUILD_COMMAND = "uv run kpibridge build"
 
-# Tables shown on the data-health page; constants, never user input, so safe to name in SQL.
-MART_TABLES = (
-    "kpi_values",
-    "kpi_scorecard",
-    "kpi_alignment",
-    "kpi_glossary",
-    "lead_time_bottlenecks",
-    "deployments",
-    "changes",
-    "incidents",
-    "work_items",
-    "sprints",
-    "source_loads",
-    "data_quality_findings",
-    "teams",
-    "kpi_targets",
-    "business_goals",
-    "dora_benchmarks",
-    "business_outcomes",
-)
-
 # unit -> (prefix, suffix) for display; percentages are stored 0-100.
 UNIT_LABELS: dict[str, tuple[str, str]] = {
     "pct": ("", " %"),

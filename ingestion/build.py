@@ -16,13 +16,13 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
+from ingestion.published import ManifestError, PublishedMart, published_marts
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "kpibridge.duckdb"
 DEFAULT_MARTS = REPO_ROOT / "data" / "marts.duckdb"
 MARTS_SCHEMA = "marts"
-SEEDS_SCHEMA = "seeds"
-# seeds the app reads beside the marts (the glossary itself is the kpi_glossary mart)
-PUBLISHED_SEEDS = ("teams", "kpi_targets", "business_goals", "dora_benchmarks", "business_outcomes")
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
 log = logging.getLogger("kpibridge.build")
 
@@ -37,12 +37,20 @@ def build_warehouse(
     marts_path: Path | str = DEFAULT_MARTS,
     project_dir: Path | str = REPO_ROOT,
     dbt_vars: Mapping[str, object] | None = None,
+    target: str = DEFAULT_TARGET,
 ) -> None:
     """`dbt seed` + `dbt build` into duckdb_path, then publish its marts to marts_path.
 
     dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}).
+    On a server or lakehouse target (postgres, spark) dbt builds there instead, and the
+    `marts` schema itself is the published interface: nothing is copied (docs/scaling.md).
     """
+    check_target(target)
     warehouse = Path(duckdb_path).resolve()
+    if target != DEFAULT_TARGET:
+        engine_vars = {**prepare_engine(target), **(dbt_vars or {})}
+        _build_on_engine(target, select, project_dir, engine_vars)
+        return
     if not warehouse.exists():
         raise BuildError(
             f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
@@ -56,7 +64,21 @@ def build_warehouse(
         run_dbt(build_args, warehouse, project_dir)
     finally:
         release_dbt_duckdb()
-    publish_marts(warehouse, Path(marts_path))
+    publish_marts(warehouse, Path(marts_path), project_dir=project_dir)
+
+
+def _build_on_engine(
+    target: str,
+    select: Sequence[str] | str | None,
+    project_dir: Path | str,
+    dbt_vars: Mapping[str, object],
+) -> None:
+    """`dbt seed` + `dbt build` on a postgres or spark target (profiles.yml, env settings)."""
+    selectors = [select] if isinstance(select, str) else list(select or [])
+    common = ["--target", target, "--vars", json.dumps(dict(dbt_vars))]
+    run_dbt(["seed", "--full-refresh", *common], DEFAULT_WAREHOUSE, project_dir)
+    build_args = ["build", *common, *(["--select", *selectors] if selectors else [])]
+    run_dbt(build_args, DEFAULT_WAREHOUSE, project_dir)
 
 
 def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:
@@ -106,11 +128,12 @@ def _failed_nodes(run_result: object) -> list[str]:
     ]
 
 
-def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
-    """Copy the marts schema (and the seeds the app needs) into a new file, then swap it in.
-
-    Returns the published table names.
-    """
+def publish_marts(
+    warehouse: Path, marts_path: Path, project_dir: Path | str = REPO_ROOT
+) -> list[str]:
+    """Copy the published marts and seeds (tagged `published` in dbt) into a new file, then
+    swap it in. Returns the published table names."""
+    published = _published(warehouse, project_dir)
     marts_path = marts_path.resolve()
     marts_path.parent.mkdir(parents=True, exist_ok=True)
     staging = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.tmp")
@@ -118,9 +141,7 @@ def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
     try:
         with duckdb.connect(str(staging)) as con:
             con.execute(f"attach '{_sql_str(warehouse)}' as warehouse (read_only)")
-            tables = _copy_schema(con, MARTS_SCHEMA) + _copy_schema(
-                con, SEEDS_SCHEMA, only=PUBLISHED_SEEDS
-            )
+            tables = _copy_published(con, published)
             con.execute("detach warehouse")
             con.execute("checkpoint")
         if not any(t in tables for t in ("kpi_values", "kpi_scorecard")):
@@ -134,18 +155,33 @@ def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
     return tables
 
 
-def _copy_schema(
-    con: duckdb.DuckDBPyConnection, schema: str, only: Sequence[str] | None = None
+def _published(warehouse: Path, project_dir: Path | str) -> list[PublishedMart]:
+    """The published list from the dbt manifest; parsed first when a fresh clone has none."""
+    try:
+        return published_marts(project_dir)
+    except ManifestError:
+        run_dbt(["parse"], warehouse, project_dir)
+        return published_marts(project_dir)
+
+
+def _copy_published(
+    con: duckdb.DuckDBPyConnection, published: Sequence[PublishedMart]
 ) -> list[str]:
+    """Copy each published relation the warehouse has; returns their names, sorted."""
     rows = con.execute(
-        "select table_name from information_schema.tables "
-        "where table_catalog = 'warehouse' and table_schema = ? order by table_name",
-        [schema],
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = 'warehouse'"
     ).fetchall()
-    names = [name for (name,) in rows if only is None or name in only]
-    for name in names:
-        con.execute(f'create table main."{name}" as select * from warehouse."{schema}"."{name}"')
-    return names
+    present = set(rows)
+    names = []
+    for mart in published:
+        if (mart.schema, mart.name) in present:
+            con.execute(
+                f'create table main."{mart.name}" as '
+                f'select * from warehouse."{mart.schema}"."{mart.name}"'
+            )
+            names.append(mart.name)
+    return sorted(names)
 
 
 def _sql_str(path: Path) -> str:

@@ -15,6 +15,7 @@ os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
 
 import dlt  # noqa: E402  - telemetry must be off before dlt reads its config
 
+from ingestion.engines import DEFAULT_TARGET, raw_destination, release_raw_tables  # noqa: E402
 from ingestion.simulator.common import Credentials  # noqa: E402
 from ingestion.sources.github import github_source  # noqa: E402
 from ingestion.sources.jira import jira_source  # noqa: E402
@@ -64,6 +65,7 @@ def run_ingest(
     settings: dict[str, dict[str, Any]] | None = None,
     pipelines_dir: Path | str | None = None,
     progress: bool = False,
+    target: str = DEFAULT_TARGET,
 ) -> list[SourceResult]:
     """Load each source into its raw_<source> dataset; one failing source spares the others.
 
@@ -71,10 +73,16 @@ def run_ingest(
     from the environment and .dlt/ config and secrets. Pipeline state (incremental cursors)
     lives in `pipelines_dir`, by default a `pipelines/` folder beside the warehouse file.
     A source that fails loads nothing of that run: dlt extracts the whole run before it
-    loads, so stored data is never half-updated.
+    loads, so stored data is never half-updated. `target` picks the engine raw data lands
+    for (ingestion/engines.py); the DuckDB file is used by the duckdb target only.
     """
     path = Path(duckdb_path or default_duckdb_path())
     path.parent.mkdir(parents=True, exist_ok=True)
+    raw = raw_destination(target, path)
+    if full_refresh:
+        release_raw_tables(target)
+    # each target keeps its own cursors: the same pipeline name on two destinations would clash
+    suffix = "" if target == DEFAULT_TARGET else f"_{target}"
     results = []
     for name in sources:
         if name not in SOURCES:
@@ -82,8 +90,8 @@ def run_ingest(
         result = SourceResult(name)
         started = time.perf_counter()
         pipeline = dlt.pipeline(
-            pipeline_name=f"kpibridge_{name}",
-            destination=dlt.destinations.duckdb(str(path)),
+            pipeline_name=f"kpibridge_{name}{suffix}",
+            destination=raw.destination,
             dataset_name=f"raw_{name}",
             pipelines_dir=str(pipelines_dir or path.parent / "pipelines"),
             # rows per resource every 10 s on long runs; pages are logged by the HTTP client
@@ -92,7 +100,7 @@ def run_ingest(
         try:
             pipeline.run(
                 _source(name, (settings or {}).get(name, {})),
-                loader_file_format="parquet",
+                loader_file_format=raw.loader_file_format,
                 refresh="drop_sources" if full_refresh else None,
             )
         except Exception as exc:  # noqa: BLE001 - reported per source, others still load

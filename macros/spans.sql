@@ -4,8 +4,9 @@
     {{ return(adapter.dispatch('seconds_between', 'kpibridge')(a, b)) }}
 {%- endmacro %}
 
+{#- PostgreSQL's extract returns numeric: cast so spans are doubles on every engine -#}
 {% macro default__seconds_between(a, b) -%}
-    extract(epoch from (cast({{ b }} as timestamp) - cast({{ a }} as timestamp)))
+    cast(extract(epoch from (cast({{ b }} as timestamp) - cast({{ a }} as timestamp))) as double precision)
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(a, b) -%}
@@ -34,4 +35,8 @@
 {#- True when b is before a: the data-quality models count these spans. -#}
 {% macro is_negative_span(a, b) -%}
     ({{ kpibridge.seconds_between(a, b) }} < 0)
+{%- endmacro %}
+
+{% macro spark__seconds_between(a, b) -%}
+    (cast(unix_micros(cast({{ b }} as timestamp)) - unix_micros(cast({{ a }} as timestamp)) as double) / 1000000)
 {%- endmacro %}
