@@ -241,19 +241,18 @@ def _simulate(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
     try:
-        target = _target(args)
+        with simulator as sim:
+            results = run_ingest(
+                args.source or SOURCES,
+                duckdb_path=args.duckdb or default_duckdb_path(),
+                full_refresh=args.full_refresh,
+                settings=simulator_settings(sim.urls) if sim else None,
+                progress=True,
+                target=_target(args),
+            )
     except EngineError as exc:
         print(f"ingest failed: {exc}", file=sys.stderr)
         return 2
-    with simulator as sim:
-        results = run_ingest(
-            args.source or SOURCES,
-            duckdb_path=args.duckdb or default_duckdb_path(),
-            full_refresh=args.full_refresh,
-            settings=simulator_settings(sim.urls) if sim else None,
-            progress=True,
-            target=target,
-        )
     return _report(results)
 
 

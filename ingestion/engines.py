@@ -88,6 +88,17 @@ def raw_destination(target: str, duckdb_path: Path) -> RawDestination:
     return RawDestination(dlt.destinations.duckdb(str(duckdb_path)), "parquet")
 
 
+def check_incremental(target: str, dataset: str) -> None:
+    """Plain parquet cannot be merged into: a second load would append changed rows again.
+    On spark an incremental load into an existing dataset is refused with the fix."""
+    if target == "spark" and (lake_root() / dataset).exists():
+        raise EngineError(
+            f"{lake_root() / dataset} already holds a load: the spark target writes plain "
+            "parquet, which dlt cannot merge into, so reload it with --full-refresh "
+            "(on a cluster, Delta tables allow incremental merges: docs/scaling.md)"
+        )
+
+
 def release_raw_tables(target: str) -> None:
     """Before a full refresh drops raw tables: on PostgreSQL the staging views that read them
     would block the drop, so the staging schema goes first (the next build recreates it)."""

@@ -15,7 +15,12 @@ os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
 
 import dlt  # noqa: E402  - telemetry must be off before dlt reads its config
 
-from ingestion.engines import DEFAULT_TARGET, raw_destination, release_raw_tables  # noqa: E402
+from ingestion.engines import (  # noqa: E402
+    DEFAULT_TARGET,
+    check_incremental,
+    raw_destination,
+    release_raw_tables,
+)
 from ingestion.simulator.common import Credentials  # noqa: E402
 from ingestion.sources.github import github_source  # noqa: E402
 from ingestion.sources.jira import jira_source  # noqa: E402
@@ -87,6 +92,8 @@ def run_ingest(
     for name in sources:
         if name not in SOURCES:
             raise ValueError(f"unknown source {name!r}: choose one of {', '.join(SOURCES)}")
+        if not full_refresh:
+            check_incremental(target, f"raw_{name}")
         result = SourceResult(name)
         started = time.perf_counter()
         pipeline = dlt.pipeline(

@@ -11,7 +11,6 @@ from ingestion.simulator.server import Simulator
 from tests.conftest import Built
 from tests.engines.engine_support import KPI_VALUES_SQL, differences, warehouse_count
 
-
 # landing and building a whole org on another engine, beside the DuckDB build it is compared with
 pytestmark = pytest.mark.timeout(2400)
 

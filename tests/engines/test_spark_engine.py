@@ -17,7 +17,6 @@ from tests.conftest import Built
 from tests.engines.conftest import require_engine
 from tests.engines.engine_support import KPI_VALUES_SQL, differences, warehouse_count
 
-
 # landing and building a whole org on another engine, beside the DuckDB build it is compared with
 pytestmark = pytest.mark.timeout(2400)
 
