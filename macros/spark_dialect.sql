@@ -81,3 +81,37 @@
         {%- endfor -%}
     {%- endfor -%}
 {%- endmacro %}
+
+{#- Seed rows as literals: dbt-spark's session method binds values without escaping quotes
+    (Won't Do breaks the statement) and binds None as the text 'None'. -#}
+{% macro spark__load_csv_rows(model, agate_table) -%}
+    {%- set column_types = model['config'].get('column_types', {}) -%}
+    {%- set rows = [] -%}
+    {%- for row in agate_table.rows -%}
+        {%- set values = [] -%}
+        {%- for column in agate_table.column_names -%}
+            {%- set data_type = column_types.get(column, adapter.convert_type(agate_table, loop.index0)) -%}
+            {%- do values.append(
+                'cast(' ~ kpibridge.spark_literal(row[loop.index0]) ~ ' as '
+                ~ kpibridge.spark_type(data_type) ~ ')') -%}
+        {%- endfor -%}
+        {%- do rows.append('(' ~ values | join(', ') ~ ')') -%}
+    {%- endfor -%}
+    {%- set sql = 'insert into ' ~ this.render() ~ ' values ' ~ rows | join(', ') -%}
+    {%- if rows -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+    {%- endif -%}
+    {{ return(sql) }}
+{%- endmacro %}
+
+{% macro spark_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- elif value is sameas true or value is sameas false -%}
+        {{ value | string | lower }}
+    {%- elif value is number -%}
+        {{ value }}
+    {%- else -%}
+        '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
+    {%- endif -%}
+{%- endmacro %}

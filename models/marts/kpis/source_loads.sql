@@ -1,7 +1,8 @@
 -- Row count and last successful load per raw table landed by dlt (schemas raw_*), so readers
 -- can judge freshness. Tables are listed from the information schema at run time because dlt
 -- creates child tables (e.g. issues__fields__labels) that no source file declares (on Spark:
--- the lake's table folders, see kpibridge.raw_tables). Child tables carry no _dlt_load_id: their last load is the schema's last successful load.
+-- the lake's table folders, see kpibridge.raw_tables). Child tables carry no _dlt_load_id:
+-- their last load is the schema's last successful load.
 {%- set raw_tables = kpibridge.raw_tables() if execute else [] %}
 
 with
