@@ -1,11 +1,12 @@
 {#- Spark SQL spells some types differently from DuckDB and PostgreSQL (double precision,
-    varchar without a length, text, timestamptz, json). The project writes the portable
+    float8, varchar without a length, text, timestamptz, json). The project writes the portable
     spelling; on Spark these overrides of dbt-spark's statement builders translate it before
     the SQL runs (dbt_project.yml `dispatch` puts this project first for the dbt namespace).
     Only `as <type>` in casts and column specs is rewritten, never other text. -#}
 {% macro spark_types(sql) -%}
     {%- set re = modules.re -%}
     {%- set translated = re.sub('(?i)\\bas\\s+double\\s+precision\\b', 'as double', sql) -%}
+    {%- set translated = re.sub('(?i)\\bas\\s+float8\\b', 'as double', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+timestamp\\s+with\\s+time\\s+zone\\b', 'as timestamp', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+timestamptz\\b', 'as timestamp', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+(varchar|text|json)\\b(?!\\s*\\()', 'as string', translated) -%}
