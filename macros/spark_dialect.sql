@@ -10,6 +10,8 @@
     {%- set translated = re.sub('(?i)\\bas\\s+timestamp\\s+with\\s+time\\s+zone\\b', 'as timestamp', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+timestamptz\\b', 'as timestamp', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+(varchar|text|json)\\b(?!\\s*\\()', 'as string', translated) -%}
+    {#- 7.0 is a DECIMAL literal on Spark (6 decimals after a division): make it a double -#}
+    {%- set translated = re.sub("(?<![\\w.'])([0-9]+[.][0-9]+)(?![\\w.%'])", '\\1D', translated) -%}
     {{- return(translated) -}}
 {%- endmacro %}
 
