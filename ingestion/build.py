@@ -18,6 +18,8 @@ from typing import Any
 import duckdb
 
 from ingestion import seed_failures, warehouse_lock
+from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
+from ingestion.published import ManifestError, PublishedMart, published_marts
 from ingestion.salt import DemoSaltRefused, salt_vars
 from ingestion.warehouse_check import WarehouseDamaged, check_readable
 
@@ -25,9 +27,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "kpibridge.duckdb"
 DEFAULT_MARTS = REPO_ROOT / "data" / "marts.duckdb"
 MARTS_SCHEMA = "marts"
-SEEDS_SCHEMA = "seeds"
-# seeds the app reads beside the marts (the glossary itself is the kpi_glossary mart)
-PUBLISHED_SEEDS = ("teams", "kpi_targets", "business_goals", "dora_benchmarks", "business_outcomes")
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
 # failing rows of a warned test named in the build summary
 _WARNED_ROWS_SHOWN = 10
@@ -62,24 +61,31 @@ def build_warehouse(
     project_dir: Path | str = REPO_ROOT,
     dbt_vars: Mapping[str, object] | None = None,
     lock_timeout: float | None = None,
+    target: str = DEFAULT_TARGET,
 ) -> None:
     """`dbt seed` + `dbt build` into duckdb_path, then publish its marts to marts_path.
 
     dbt_vars override dbt_project.yml vars (e.g. {"kpi_as_of_date": "2026-11-01"}); the
     pseudonymisation salt comes from them, $KPIBRIDGE_SALT or .dlt config (ingestion.salt).
     The build waits up to `lock_timeout` seconds for another writer or a reader of the
-    warehouse, and refuses a warehouse it cannot read back.
+    warehouse, and refuses a warehouse it cannot read back. On a server or lakehouse target
+    (postgres, spark) dbt builds there instead, and the `marts` schema itself is the published
+    interface: nothing is copied (docs/scaling.md).
     """
+    check_target(target)
     warehouse = Path(duckdb_path).resolve()
+    try:
+        resolved_vars = salt_vars(dbt_vars)
+    except DemoSaltRefused as exc:
+        raise BuildError(str(exc)) from None
+    if target != DEFAULT_TARGET:
+        _build_on_engine(target, select, project_dir, {**prepare_engine(target), **resolved_vars})
+        return
     if not warehouse.exists():
         raise BuildError(
             f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
             "(or pass duckdb_path= to an ingested DuckDB file)"
         )
-    try:
-        resolved_vars = salt_vars(dbt_vars)
-    except DemoSaltRefused as exc:
-        raise BuildError(str(exc)) from None
     selectors = [select] if isinstance(select, str) else list(select or [])
     var_args = ["--vars", json.dumps(resolved_vars)] if resolved_vars else []
     timeout = warehouse_lock.lock_timeout(lock_timeout)
@@ -97,7 +103,7 @@ def build_warehouse(
                 warehouse,
                 timeout,
             )
-            publish_marts(warehouse, Path(marts_path))
+            publish_marts(warehouse, Path(marts_path), project_dir=project_dir)
     except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
         raise BuildError(str(exc)) from None
 
@@ -117,6 +123,20 @@ def _run_dbt_commands(commands: list[list[str]], warehouse: Path, project: Path)
         if warehouse_lock.is_duckdb_lock_error(failure):
             raise failure
         raise BuildError(failure.explained(warehouse, project)) from None
+
+
+def _build_on_engine(
+    target: str,
+    select: Sequence[str] | str | None,
+    project_dir: Path | str,
+    dbt_vars: Mapping[str, object],
+) -> None:
+    """`dbt seed` + `dbt build` on a postgres or spark target (profiles.yml, env settings)."""
+    selectors = [select] if isinstance(select, str) else list(select or [])
+    common = ["--target", target, "--vars", json.dumps(dict(dbt_vars))]
+    run_dbt(["seed", "--full-refresh", *common], DEFAULT_WAREHOUSE, project_dir)
+    build_args = ["build", *common, *(["--select", *selectors] if selectors else [])]
+    run_dbt(build_args, DEFAULT_WAREHOUSE, project_dir)
 
 
 def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:
@@ -208,11 +228,12 @@ def _failed_results(run_result: object) -> list[Any]:
     ]
 
 
-def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
-    """Copy the marts schema (and the seeds the app needs) into a new file, then swap it in.
-
-    Returns the published table names.
-    """
+def publish_marts(
+    warehouse: Path, marts_path: Path, project_dir: Path | str = REPO_ROOT
+) -> list[str]:
+    """Copy the published marts and seeds (tagged `published` in dbt) into a new file, then
+    swap it in. Returns the published table names."""
+    published = _published(warehouse, project_dir)
     marts_path = marts_path.resolve()
     marts_path.parent.mkdir(parents=True, exist_ok=True)
     staging = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.tmp")
@@ -220,9 +241,7 @@ def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
     try:
         with duckdb.connect(str(staging)) as con:
             con.execute(f"attach '{_sql_str(warehouse)}' as warehouse (read_only)")
-            tables = _copy_schema(con, MARTS_SCHEMA) + _copy_schema(
-                con, SEEDS_SCHEMA, only=PUBLISHED_SEEDS
-            )
+            tables = _copy_published(con, published)
             con.execute("detach warehouse")
             con.execute("checkpoint")
         if not any(t in tables for t in ("kpi_values", "kpi_scorecard")):
@@ -236,18 +255,33 @@ def publish_marts(warehouse: Path, marts_path: Path) -> list[str]:
     return tables
 
 
-def _copy_schema(
-    con: duckdb.DuckDBPyConnection, schema: str, only: Sequence[str] | None = None
+def _published(warehouse: Path, project_dir: Path | str) -> list[PublishedMart]:
+    """The published list from the dbt manifest; parsed first when a fresh clone has none."""
+    try:
+        return published_marts(project_dir)
+    except ManifestError:
+        run_dbt(["parse"], warehouse, project_dir)
+        return published_marts(project_dir)
+
+
+def _copy_published(
+    con: duckdb.DuckDBPyConnection, published: Sequence[PublishedMart]
 ) -> list[str]:
+    """Copy each published relation the warehouse has; returns their names, sorted."""
     rows = con.execute(
-        "select table_name from information_schema.tables "
-        "where table_catalog = 'warehouse' and table_schema = ? order by table_name",
-        [schema],
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = 'warehouse'"
     ).fetchall()
-    names = [name for (name,) in rows if only is None or name in only]
-    for name in names:
-        con.execute(f'create table main."{name}" as select * from warehouse."{schema}"."{name}"')
-    return names
+    present = set(rows)
+    names = []
+    for mart in published:
+        if (mart.schema, mart.name) in present:
+            con.execute(
+                f'create table main."{mart.name}" as '
+                f'select * from warehouse."{mart.schema}"."{mart.name}"'
+            )
+            names.append(mart.name)
+    return sorted(names)
 
 
 def _sql_str(path: Path) -> str:

@@ -14,6 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from ingestion.config import ConfigError, check_settings_files
+from ingestion.engines import TARGETS, EngineError, check_target, default_target
 from ingestion.pipeline import (
     REPO_ROOT,
     SOURCES,
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     _org_options(ingest)
     _warehouse_option(ingest)
     _lock_timeout_option(ingest)
+    _target_option(ingest)
     ingest.set_defaults(handler=_ingest)
 
     build = commands.add_parser(
@@ -121,7 +123,20 @@ def _parser() -> argparse.ArgumentParser:
     _warehouse_option(build)
     _marts_option(build)
     _lock_timeout_option(build)
+    _target_option(build)
     build.set_defaults(handler=_build)
+
+    export = commands.add_parser(
+        "export",
+        help="write every published mart as parquet, with a manifest, to DIR",
+        description="Write each published mart (models tagged `published` in dbt, and the "
+        "seeds the app reads) as DIR/<mart>.parquet plus DIR/manifest.json with its "
+        "columns, types and descriptions from the dbt docs. Any parquet reader opens them.",
+    )
+    export.add_argument("directory", type=Path, metavar="DIR")
+    export.add_argument("--format", choices=("parquet",), default="parquet")
+    _marts_option(export)
+    export.set_defaults(handler=_export)
 
     serve = commands.add_parser(
         "serve",
@@ -259,6 +274,20 @@ def _json_object(text: str) -> dict[str, object]:
     return value
 
 
+def _target_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default=None,
+        help="engine: duckdb (one file), postgres (KPIBRIDGE_PG_* server) or spark "
+        "(parquet lake under KPIBRIDGE_LAKE); default $KPIBRIDGE_TARGET or duckdb",
+    )
+
+
+def _target(args: argparse.Namespace) -> str:
+    return check_target(args.target) if getattr(args, "target", None) else default_target()
+
+
 def _marts_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--marts",
@@ -276,8 +305,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
-    with simulator as sim:
-        try:
+    try:
+        with simulator as sim:
             results = run_ingest(
                 args.source or SOURCES,
                 duckdb_path=args.duckdb or default_duckdb_path(),
@@ -286,10 +315,14 @@ def _ingest(args: argparse.Namespace) -> int:
                 progress=True,
                 lock_timeout=args.lock_timeout,
                 keep_loads=args.keep_loads,
+                target=_target(args),
             )
-        except (WarehouseBusy, WarehouseDamaged) as exc:
-            print(f"ingest stopped: {exc}", file=sys.stderr)
-            return 1
+    except (WarehouseBusy, WarehouseDamaged) as exc:
+        print(f"ingest stopped: {exc}", file=sys.stderr)
+        return 1
+    except EngineError as exc:
+        print(f"ingest failed: {exc}", file=sys.stderr)
+        return 2
     return _report(results)
 
 
@@ -314,6 +347,7 @@ def _build(
     from ingestion.build import BuildError, build_warehouse
 
     try:
+        target = _target(args)
         build_warehouse(
             args.duckdb or default_duckdb_path(),
             select=args.select,
@@ -321,11 +355,27 @@ def _build(
             dbt_vars={**(getattr(args, "vars", None) or {}), **(dbt_vars or {})},
             project_dir=project_dir,
             lock_timeout=getattr(args, "lock_timeout", None),
+            target=target,
         )
-    except BuildError as exc:
+    except (BuildError, EngineError) as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
-    print(f"published {args.marts or default_marts_path()}")
+    if target == "duckdb":
+        print(f"published {args.marts or default_marts_path()}")
+    else:
+        print(f"built on {target}: the marts schema there is the published interface")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ingestion.export import ExportError, export_marts
+
+    try:
+        written = export_marts(args.marts or default_marts_path(), args.directory)
+    except ExportError as exc:
+        print(f"export failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"exported {len(written)} marts and manifest.json to {args.directory}")
     return 0
 
 
@@ -373,7 +423,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
     if _report(results):
         return 1
-    build_args = argparse.Namespace(duckdb=warehouse, marts=marts, select=None)
+    build_args = argparse.Namespace(duckdb=warehouse, marts=marts, select=None, target="duckdb")
     # the committed seeds describe the default org; another seed or scale brings its own
     project = REPO_ROOT
     if (args.seed, args.scale) != (DEFAULT_SEED, 1):

@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,13 @@ os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
 import dlt  # noqa: E402  - telemetry must be off before dlt reads its config
 
 from ingestion import history, warehouse_lock  # noqa: E402
+from ingestion.engines import (  # noqa: E402
+    DEFAULT_TARGET,
+    RawDestination,
+    check_incremental,
+    raw_destination,
+    release_raw_tables,
+)
 from ingestion.recovery import pending_rows, resume_interrupted  # noqa: E402
 from ingestion.simulator.common import Credentials  # noqa: E402
 from ingestion.sources.github import github_source  # noqa: E402
@@ -73,6 +81,7 @@ def run_ingest(
     progress: bool = False,
     lock_timeout: float | None = None,
     keep_loads: int | None = None,
+    target: str = DEFAULT_TARGET,
 ) -> list[SourceResult]:
     """Load each source into its raw_<source> dataset; one failing source spares the others.
 
@@ -84,7 +93,9 @@ def run_ingest(
     first (reported as its own result with `resumed=True`), then the requested run proceeds.
     The run waits up to `lock_timeout` seconds for another writer or a reader of the warehouse
     and refuses a warehouse it cannot read back. After a successful load only the newest
-    `keep_loads` loaded packages stay in the pipeline folder.
+    `keep_loads` loaded packages stay in the pipeline folder. `target` picks the engine raw
+    data lands for (ingestion/engines.py); the DuckDB file, and so its locks, belong to the
+    duckdb target only.
     """
     unknown = [name for name in sources if name not in SOURCES]
     if unknown:
@@ -92,18 +103,32 @@ def run_ingest(
     path = Path(duckdb_path or default_duckdb_path()).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     timeout = warehouse_lock.lock_timeout(lock_timeout)
+    on_duckdb = target == DEFAULT_TARGET
     run = _Run(
         warehouse=path,
         pipelines_dir=Path(pipelines_dir or path.parent / "pipelines"),
         timeout=timeout,
         keep_loads=history.keep_loads(keep_loads),
         progress=progress,
+        raw=raw_destination(target, path),
+        # each target keeps its own cursors: the same pipeline name on two destinations clashes
+        pipeline_suffix="" if on_duckdb else f"_{target}",
+        locks=on_duckdb,
     )
-    with warehouse_lock.writer_run(path, warehouse_lock.current_command(), timeout):
-        warehouse_lock.wait_until_writable(path, timeout)
-        check_readable(path)
+    if full_refresh:
+        release_raw_tables(target)
+    with (
+        warehouse_lock.writer_run(path, warehouse_lock.current_command(), timeout)
+        if on_duckdb
+        else nullcontext()
+    ):
+        if on_duckdb:
+            warehouse_lock.wait_until_writable(path, timeout)
+            check_readable(path)
         results: list[SourceResult] = []
         for name in sources:
+            if not full_refresh:
+                check_incremental(target, f"raw_{name}")
             results += run.ingest(name, (settings or {}).get(name, {}), full_refresh)
     return results
 
@@ -117,12 +142,15 @@ class _Run:
     timeout: float
     keep_loads: int
     progress: bool
+    raw: RawDestination
+    pipeline_suffix: str
+    locks: bool  # the DuckDB warehouse's locks apply
 
     def ingest(self, name: str, settings: dict[str, Any], full_refresh: bool) -> list[SourceResult]:
         started = time.perf_counter()
         pipeline = dlt.pipeline(
-            pipeline_name=f"kpibridge_{name}",
-            destination=dlt.destinations.duckdb(str(self.warehouse)),
+            pipeline_name=f"kpibridge_{name}{self.pipeline_suffix}",
+            destination=self.raw.destination,
             dataset_name=f"raw_{name}",
             pipelines_dir=str(self.pipelines_dir),
             # rows per resource every 10 s on long runs; pages are logged by the HTTP client
@@ -160,7 +188,7 @@ class _Run:
     ) -> dict[str, int]:
         pipeline.extract(
             source,
-            loader_file_format="parquet",
+            loader_file_format=self.raw.loader_file_format,
             refresh="drop_sources" if full_refresh else None,
         )
         pipeline.normalize()
@@ -169,6 +197,8 @@ class _Run:
         return rows
 
     def _unlocked(self, step: Callable[[], T]) -> T:
+        if not self.locks:
+            return step()
         return warehouse_lock.when_unlocked(step, self.warehouse, self.timeout)
 
 

@@ -4,8 +4,9 @@
     {{ return(adapter.dispatch('seconds_between', 'kpibridge')(a, b)) }}
 {%- endmacro %}
 
+{#- PostgreSQL's extract returns numeric: cast so spans are doubles on every engine -#}
 {% macro default__seconds_between(a, b) -%}
-    extract(epoch from (cast({{ b }} as timestamp) - cast({{ a }} as timestamp)))
+    cast(extract(epoch from (cast({{ b }} as timestamp) - cast({{ a }} as timestamp))) as double precision)
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(a, b) -%}
@@ -39,4 +40,8 @@
 {#- A span in seconds as hours text with one decimal ('3.5'), for findings' detail. -#}
 {% macro hours_text(seconds_expr) -%}
     cast(cast(round({{ seconds_expr }} / 3600.0, 1) as decimal(12, 1)) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__seconds_between(a, b) -%}
+    (cast(unix_micros(cast({{ b }} as timestamp)) - unix_micros(cast({{ a }} as timestamp)) as double) / 1000000)
 {%- endmacro %}

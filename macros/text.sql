@@ -24,3 +24,26 @@
 {% macro duckdb__first_percentage(text_expr) -%}
     regexp_extract({{ text_expr }}, '([0-9]+(\.[0-9]+)?)%', 1)
 {%- endmacro %}
+
+{#- Spark string literals unescape backslashes, so the regexes avoid them ([.] for a dot) -#}
+{% macro spark__first_jira_key(text_expr) -%}
+    nullif(regexp_extract({{ text_expr }}, '[A-Z][A-Z0-9]+-[0-9]+', 0), '')
+{%- endmacro %}
+
+{% macro spark__first_percentage(text_expr) -%}
+    regexp_extract({{ text_expr }}, '([0-9]+([.][0-9]+)?)%', 1)
+{%- endmacro %}
+
+{#- One key of a JSON object column, as text (dlt lands nested objects it does not flatten as
+    json; on the parquet lake they are JSON strings). -#}
+{% macro json_text(column, key) -%}
+    {{ return(adapter.dispatch('json_text', 'kpibridge')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_text(column, key) -%}
+    ({{ column }} ->> '{{ key }}')
+{%- endmacro %}
+
+{% macro spark__json_text(column, key) -%}
+    get_json_object({{ column }}, '$.{{ key }}')
+{%- endmacro %}

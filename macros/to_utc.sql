@@ -7,3 +7,8 @@
 {% macro default__to_utc(column) -%}
     cast(timezone('UTC', cast({{ column }} as timestamptz)) as timestamp)
 {%- endmacro %}
+
+{#- Spark's session time zone is UTC (profiles.yml): a cast keeps the instant, offsets included -#}
+{% macro spark__to_utc(column) -%}
+    cast({{ column }} as timestamp)
+{%- endmacro %}

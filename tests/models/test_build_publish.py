@@ -108,7 +108,8 @@ def tiny_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (project / folder).mkdir(parents=True)
     (project / "dbt_project.yml").write_text(
         "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n"
-        "models:\n  tiny:\n    +schema: marts\nseeds:\n  tiny:\n    +schema: seeds\n"
+        "models:\n  tiny:\n    +schema: marts\n    +tags: [published]\n"
+        "seeds:\n  tiny:\n    +schema: seeds\n    +tags: [published]\n"
     )
     (project / "profiles.yml").write_text(
         textwrap.dedent(

@@ -382,8 +382,8 @@ kpi_rows as (
         deployments as numerator,
         days_in_period / 7.0 as denominator,
         deployments as sample_size,
-        null as value_p50,
-        null as value_p90
+        cast(null as double precision) as value_p50,
+        cast(null as double precision) as value_p90
     from deployment_kpis
     union all
     select

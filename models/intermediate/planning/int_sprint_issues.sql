@@ -3,7 +3,6 @@
 -- comma-separated when an issue is in several sprints) and the status stage at sprint end.
 -- An issue with no Sprint changelog item for a sprint it is in (stg_jira__issue_sprints) is
 -- counted as a member from its creation.
-{%- set split_function = 'string_to_array' if target.type == 'postgres' else 'string_split' %}
 with
 
 changelog_items as (
@@ -39,24 +38,29 @@ sprint_changes as (
 ),
 
 -- every sprint id named before and after each change
-sprint_ids as (
+sprint_id_pieces as (
     select
-        sprint_changes.changelog_id,
-        sprint_changes.item_position,
+        changelog_id,
+        item_position,
         'before' as side,
-        trim(split_ids.sprint_id_text) as sprint_id_text
+        {{ kpibridge.split_to_rows('from_value', ',') }} as sprint_id_piece
     from sprint_changes
-    cross join
-        unnest({{ split_function }}(sprint_changes.from_value, ',')) as split_ids (sprint_id_text)
     union all
     select
-        sprint_changes.changelog_id,
-        sprint_changes.item_position,
+        changelog_id,
+        item_position,
         'after' as side,
-        trim(split_ids.sprint_id_text) as sprint_id_text
+        {{ kpibridge.split_to_rows('to_value', ',') }} as sprint_id_piece
     from sprint_changes
-    cross join
-        unnest({{ split_function }}(sprint_changes.to_value, ',')) as split_ids (sprint_id_text)
+),
+
+sprint_ids as (
+    select
+        changelog_id,
+        item_position,
+        side,
+        trim(sprint_id_piece) as sprint_id_text
+    from sprint_id_pieces
 ),
 
 -- a sprint id only after the change was added, one only before it was removed
@@ -98,7 +102,7 @@ pairs as (
     select
         issue_id,
         sprint_id,
-        max(case when event_number = 1 then not is_member_after end) as is_member_initially
+        bool_or(case when event_number = 1 then not is_member_after end) as is_member_initially
     from ordered_events
     group by issue_id, sprint_id
     union all

@@ -57,11 +57,7 @@ text_tokens as (
         select
             incident_id,
             '{{ token_kind }}' as token_kind,
-            {% if target.type == 'postgres' -%}
-                (regexp_matches({{ text_expr }}, '\m{{ pattern }}\M', 'g'))[1]
-            {%- else -%}
-                unnest(regexp_extract_all({{ text_expr }}, '\b{{ pattern }}\b'))
-            {%- endif %} as token
+            {{ kpibridge.regex_words_to_rows(text_expr, pattern) }} as token
         from incident_texts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -1,29 +1,9 @@
 -- Row count and last successful load per raw table landed by dlt (schemas raw_*), so readers
 -- can judge freshness. Tables are listed from the information schema at run time because dlt
--- creates child tables (e.g. issues__fields__labels) that no source file declares. Child tables
--- carry no _dlt_load_id: their last load is the schema's last successful load.
-{%- set raw_tables = [] -%}
-{%- if execute -%}
-    {%- set listing -%}
-        select
-            tables.table_schema,
-            tables.table_name,
-            count(load_ids.column_name) > 0 as has_load_id
-        from information_schema.tables as tables
-        left join information_schema.columns as load_ids
-            on tables.table_schema = load_ids.table_schema
-            and tables.table_name = load_ids.table_name
-            and load_ids.column_name = '_dlt_load_id'
-        where tables.table_schema like 'raw\_%' escape '\'
-            -- dlt's merge staging datasets (raw_<source>_staging) are not loads
-            and tables.table_schema not like '%\_staging' escape '\'
-            and tables.table_name not like '\_dlt\_%' escape '\'
-            and tables.table_type = 'BASE TABLE'
-        group by tables.table_schema, tables.table_name
-        order by tables.table_schema, tables.table_name
-    {%- endset -%}
-    {%- set raw_tables = run_query(listing).rows -%}
-{%- endif %}
+-- creates child tables (e.g. issues__fields__labels) that no source file declares (on Spark:
+-- the lake's table folders, see kpibridge.raw_tables). Child tables carry no _dlt_load_id:
+-- their last load is the schema's last successful load.
+{%- set raw_tables = kpibridge.raw_tables() if execute else [] %}
 
 with
 
@@ -34,7 +14,7 @@ with
             '{{ row[0][4:] }}' as source_system,
             '{{ row[1] }}' as table_name,
             (select count(*) from {{ schema }}.{{ adapter.quote(row[1]) }}) as row_count,
-            max(loads.inserted_at at time zone 'UTC') as last_loaded_at
+            max({{ kpibridge.to_utc('loads.inserted_at') }}) as last_loaded_at
         from {{ schema }}._dlt_loads as loads
         where loads.status = 0
             {% if row[2] %}

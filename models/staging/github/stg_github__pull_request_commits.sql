@@ -20,10 +20,11 @@ renamed as (
             {%- endfor %}
         ) as is_bot_author,
         -- git author name (not a GitHub account), pseudonymised
-        {{ kpibridge.pseudonymise("commit__author ->> 'name'") }} as git_author_key,
+        {{ kpibridge.pseudonymise(kpibridge.json_text('commit__author', 'name')) }}
+            as git_author_key,
         cast(commit__message as {{ dbt.type_string() }}) as message,
-        {{ kpibridge.to_utc("commit__author ->> 'date'") }} as authored_at,
-        {{ kpibridge.to_utc("commit__committer ->> 'date'") }} as committed_at,
+        {{ kpibridge.to_utc(kpibridge.json_text('commit__author', 'date')) }} as authored_at,
+        {{ kpibridge.to_utc(kpibridge.json_text('commit__committer', 'date')) }} as committed_at,
         cast(_dlt_load_id as {{ dbt.type_string() }}) as dlt_load_id
     from source
 )

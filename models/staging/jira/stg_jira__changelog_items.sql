@@ -23,8 +23,8 @@ joined as (
         cast(items.fieldtype as {{ dbt.type_string() }}) as field_type,
         lower(coalesce(items.field_id, items.field)) in ({{ kpibridge.sql_list(person_fields) }})
             as is_person_field,
-        items."from" as raw_from,
-        items."to" as raw_to,
+        items.{{ adapter.quote('from') }} as raw_from,
+        items.{{ adapter.quote('to') }} as raw_to,
         items.from_string as raw_from_string,
         items.to_string as raw_to_string
     from items

@@ -23,7 +23,10 @@ renamed as (
         cast(fields__issuetype__subtask as boolean) as is_subtask,
         cast(fields__status__id as {{ dbt.type_string() }}) as status_id,
         cast(fields__status__name as {{ dbt.type_string() }}) as status_name,
-        cast(fields__status__status_category ->> 'key' as {{ dbt.type_string() }})
+        cast(
+            {{ kpibridge.json_text('fields__status__status_category', 'key') }}
+            as {{ dbt.type_string() }}
+        )
             as status_category,
         cast(fields__priority__name as {{ dbt.type_string() }}) as priority_name,
         cast(fields__summary as {{ dbt.type_string() }}) as summary,  -- noqa: RF04

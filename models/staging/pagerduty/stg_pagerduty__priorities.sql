@@ -9,7 +9,7 @@ renamed as (
         cast(id as {{ dbt.type_string() }}) as priority_id,
         cast(name as {{ dbt.type_string() }}) as priority_name,
         cast(description as {{ dbt.type_string() }}) as description,
-        cast("order" as bigint) as priority_order,
+        cast({{ adapter.quote('order') }} as bigint) as priority_order,
         cast(_dlt_load_id as {{ dbt.type_string() }}) as dlt_load_id
     from source
 )

@@ -1,0 +1,60 @@
+"""What the engine tests share: kpi_values compared row for row across engines."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+# KPI_VALUES_SQL reads the same columns, in the same order, on every engine
+KPI_VALUES_COLUMNS = (
+    "team_key",
+    "kpi_id",
+    "grain",
+    "period_start",
+    "value",
+    "numerator",
+    "denominator",
+    "sample_size",
+    "value_p50",
+    "value_p90",
+    "null_reason",
+)
+KPI_VALUES_SQL = (
+    f"select {', '.join(KPI_VALUES_COLUMNS)} from {{relation}} "
+    "order by team_key, kpi_id, grain, period_start"
+)
+# doubles may differ in the last bits between engines (summation order, interpolation)
+RELATIVE_TOLERANCE = 1e-9
+
+
+def differences(expected: Sequence[tuple], actual: Sequence[tuple], limit: int = 10) -> list[str]:
+    """Rows of kpi_values that differ (beyond the float tolerance), described; [] if equal."""
+    problems = []
+    if len(expected) != len(actual):
+        problems.append(f"{len(expected)} rows expected, {len(actual)} found")
+    for left, right in zip(expected, actual, strict=False):
+        for column, a, b in zip(KPI_VALUES_COLUMNS, left, right, strict=True):
+            if not _same(a, b):
+                problems.append(f"{left[:4]} {column}: expected {a!r}, found {b!r}")
+                break
+        if len(problems) >= limit:
+            break
+    return problems
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            return a is b
+        return math.isclose(float(a), float(b), rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)
+    return a == b
+
+
+def warehouse_count(warehouse: Path, table: str) -> int:
+    """Rows of a raw table in a DuckDB warehouse file."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute(f"select count(*) from {table}").fetchone()
+    return row[0] if row else 0
