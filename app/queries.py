@@ -32,26 +32,6 @@ RELIABILITY_KPIS = (
     "availability",
     "downtime_cost",
 )
-# Tables shown on the data-health page; constants, never user input, so safe to name in SQL.
-MART_TABLES = (
-    "kpi_values",
-    "kpi_scorecard",
-    "kpi_alignment",
-    "kpi_glossary",
-    "lead_time_bottlenecks",
-    "deployments",
-    "changes",
-    "incidents",
-    "work_items",
-    "sprints",
-    "source_loads",
-    "data_quality_findings",
-    "teams",
-    "kpi_targets",
-    "business_goals",
-    "dora_benchmarks",
-    "business_outcomes",
-)
 
 
 def team_clause(column: str, team: str) -> tuple[str, list[object]]:
@@ -337,15 +317,18 @@ def source_loads(db: Marts) -> pd.DataFrame:
 
 
 def table_row_counts(db: Marts) -> pd.DataFrame:
-    """Rows per published table; a table missing from an older build shows as missing."""
-    present = set(db.df("select table_name from information_schema.tables")["table_name"])
+    """Rows per published table: the marts file holds exactly the published list (the models
+    and seeds tagged `published` in dbt), so it is read from the file's own catalogue."""
+    tables = db.df(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'main' order by table_name"
+    )["table_name"]
     counts = " union all ".join(
-        f"select '{t}' as table_name, count(*) as row_count from {t}"
-        for t in MART_TABLES
-        if t in present
+        # names from the file's catalogue, quoted as identifiers
+        f"select '{t}' as table_name, count(*) as row_count from \"{t}\""
+        for t in tables
     )
-    found = db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
-    return pd.DataFrame({"table_name": list(MART_TABLES)}).merge(found, how="left")
+    return db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
 
 
 def coverage(db: Marts, team: str) -> pd.DataFrame:
