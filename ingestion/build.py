@@ -74,6 +74,11 @@ def build_warehouse(
     """
     check_target(target)
     warehouse = Path(duckdb_path).resolve()
+    if target == DEFAULT_TARGET and not warehouse.exists():
+        raise BuildError(
+            f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
+            "(or pass duckdb_path= to an ingested DuckDB file)"
+        )
     try:
         resolved_vars = salt_vars(dbt_vars)
     except DemoSaltRefused as exc:
@@ -81,11 +86,6 @@ def build_warehouse(
     if target != DEFAULT_TARGET:
         _build_on_engine(target, select, project_dir, {**prepare_engine(target), **resolved_vars})
         return
-    if not warehouse.exists():
-        raise BuildError(
-            f"warehouse {warehouse} does not exist: run `kpibridge ingest` first "
-            "(or pass duckdb_path= to an ingested DuckDB file)"
-        )
     selectors = [select] if isinstance(select, str) else list(select or [])
     var_args = ["--vars", json.dumps(resolved_vars)] if resolved_vars else []
     timeout = warehouse_lock.lock_timeout(lock_timeout)

@@ -13,7 +13,17 @@ from ingestion.simulator.expected import pagerduty_rows
 from ingestion.simulator.model import Org
 from ingestion.simulator.server import Simulator
 
-COMMANDS = ("simulate", "ingest", "build", "serve", "demo", "benchmark")
+COMMANDS = (
+    "simulate",
+    "ingest",
+    "build",
+    "export",
+    "serve",
+    "demo",
+    "report",
+    "doctor",
+    "benchmark",
+)
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +78,7 @@ def test_not_a_number_scale_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as exit_info:
         main(["benchmark", "--scale", "big"])
     assert exit_info.value.code == 2
-    assert "argument --scale: invalid int value: 'big'" in capsys.readouterr().err
+    assert "argument --scale: 'big' is not a whole number, e.g. 1 or 10" in capsys.readouterr().err
 
 
 def test_build_without_a_warehouse_says_to_ingest_first(

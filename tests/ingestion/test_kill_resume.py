@@ -25,8 +25,9 @@ from ingestion.simulator.server import Simulator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KILLED = -9
-# a kill mid-extract, one before normalizing, then load-job boundaries of the pending package
-CHAIN = ("request:40", "normalize:1", "job_done:3", "job_start:2", "job_done:2", "job_done:2")
+# a kill mid-extract (a Jira load is 17 requests, GitHub's 70), one before normalizing,
+# then load-job boundaries of the pending package
+CHAIN = ("request:10", "normalize:1", "job_done:3", "job_start:2", "job_done:2", "job_done:2")
 
 
 def ingest(

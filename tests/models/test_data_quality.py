@@ -153,7 +153,12 @@ def test_uncomputable_kpi_is_null_with_its_reason_warned_and_published(
     marts = tmp_path / "marts.duckdb"
 
     with caplog.at_level(logging.WARNING, logger="kpibridge.build"):
-        build_warehouse(warehouse, marts_path=marts, dbt_vars={"kpi_as_of_date": "2026-11-01"})
+        build_warehouse(
+            warehouse,
+            marts_path=marts,
+            # simulated people: the committed demo salt is allowed
+            dbt_vars={"kpi_as_of_date": "2026-11-01", "allow_demo_salt": True},
+        )
 
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     glossary_warning = [w for w in warnings if "every_glossary_kpi_computed" in w]
