@@ -209,8 +209,11 @@ SQL_MUTANTS = (
     Mutant(
         "reliability-recovery-keeps-partly-resolved",
         RELIABILITY,
-        "when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents",
-        "when deployment_incidents.resolved_incidents > 0",
+        # the first of two such conditions: the one that gives the recovery its span
+        "when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents\n"
+        "                then {{ kpibridge.hours_between(",
+        "when deployment_incidents.resolved_incidents > 0\n"
+        "                then {{ kpibridge.hours_between(",
         "condition weakened",
         (_unit("int_kpi_values__reliability"),),
     ),
@@ -420,8 +423,8 @@ SQL_MUTANTS = (
     Mutant(
         "dq-null-values-count-as-computed",
         "models/marts/kpis/dq_findings__kpis.sql",
-        "    select distinct kpi_id from kpi_values\n    where value is not null\n",
-        "    select distinct kpi_id from kpi_values\n",
+        "max(case when kpi_values.value is not null then 1 else 0 end) as has_value",
+        "max(1) as has_value",
         "dropped condition",
         (_unit("dq_findings__kpis"),),
     ),
@@ -446,83 +449,133 @@ SQL_MUTANTS = (
     ),
 )
 
-LANDING = "pytest:tests/ingestion/test_landing.py"
-VENDOR = "pytest:tests/ingestion/test_vendor_examples.py"
-# the app tests on the scratch warehouse (bench/prebuilt_fixtures.py), without rebuilding it
-# pages that show formatted values
-APP = (
-    "pytest:-p prebuilt_fixtures"
-    " tests/app/test_pages.py::test_home_shows_organisation_kpis_and_teams"
-    " tests/app/test_pages.py::test_scorecard_values_evidence_and_rollup"
-    " tests/app/test_pages.py::test_scorecard_null_value_is_no_data"
-    " tests/app/test_pages.py::test_reliability_metrics_and_failed_deployments"
+JIRA = "ingestion/sources/jira.py"
+JIRA_PAGES = (
+    "pytest:tests/ingestion/test_jira_paginators.py",
+    "pytest:tests/ingestion/test_jira_completeness.py"
+    "::test_tiny_pages_land_every_record_once_first_run_and_incremental",
 )
+JIRA_TINY_PAGES = JIRA_PAGES[1]
+PAGERDUTY_TINY_PAGES = (
+    "pytest:tests/ingestion/test_pagerduty.py::test_tiny_pages_and_split_windows_land_every_record"
+)
+GITHUB_TINY_PAGES = (
+    "pytest:tests/ingestion/test_github_completeness.py"
+    "::test_tiny_pages_land_everything_first_and_incremental"
+)
+APP_FORMAT = "pytest:tests/app/test_format.py"
 
 PYTHON_MUTANTS = (
     Mutant(
         "jira-page-bean-stops-after-first-page",
-        "ingestion/sources/jira.py",
-        'if body.get("isLast", True) or not body["values"]:',
-        'if True or not body["values"]:',
+        JIRA,
+        'self._has_next_page = bool(values) and not body.get("isLast", True)',
+        "self._has_next_page = False",
         "pagination stop condition",
-        (LANDING, "pytest:tests/ingestion/test_paged_lists.py"),
+        JIRA_PAGES,
+    ),
+    Mutant(
+        "jira-page-bean-steps-by-page-size",
+        JIRA,
+        'self.start_at = int(body.get("startAt", self.start_at)) + len(values)',
+        'self.start_at = int(body.get("startAt", self.start_at)) + self.page_size',
+        "pagination step (asked, not served)",
+        JIRA_PAGES,
     ),
     Mutant(
         "jira-worklogs-drop-first-of-page",
-        "ingestion/sources/jira.py",
-        'for w in body["worklogs"]]',
-        'for w in body["worklogs"][1:]]',
+        JIRA,
+        'ids = [value["worklogId"] for value in page]',
+        'ids = [value["worklogId"] for value in page[1:]]',
         "off-by-one slice",
-        (LANDING,),
+        (JIRA_TINY_PAGES,),
     ),
     Mutant(
-        "pagerduty-offset-not-advanced-by-page",
+        "jira-worklogs-next-page-skips-until",
+        JIRA,
+        "self.since_ms = int(until) + (1 if self.is_last else 0)",
+        "self.since_ms = int(until) + 1",
+        "off-by-one cursor",
+        JIRA_PAGES,
+    ),
+    Mutant(
+        "pagerduty-offset-starts-after-first",
         "ingestion/sources/pagerduty.py",
-        "offset += len(body[key])",
-        "offset += len(body[key]) + 1",
+        "OffsetPaginator(limit=self.page_size, total_path=None",
+        "OffsetPaginator(offset=1, limit=self.page_size, total_path=None",
         "off-by-one offset",
-        (LANDING, "pytest:tests/ingestion/test_paged_lists.py"),
+        (PAGERDUTY_TINY_PAGES,),
+    ),
+    Mutant(
+        "github-graphql-stops-after-first-page",
+        "ingestion/sources/github_graphql.py",
+        'if not page["pageInfo"]["hasNextPage"]:',
+        "if True:",
+        "pagination stop condition",
+        (GITHUB_TINY_PAGES,),
+    ),
+    Mutant(
+        "github-cursor-loses-ties",
+        "ingestion/sources/github.py",
+        ' or (r[changed_at] == at and str(r["id"]) not in seen)',
+        "",
+        "dropped condition (equal times)",
+        ("pytest:tests/ingestion/test_github_cursors.py",),
     ),
     Mutant(
         "http-retry-status-raises",
         "ingestion/sources/http.py",
-        "if response.status_code in RETRY_STATUSES or _is_rate_limited(response):",
-        "if _is_rate_limited(response):",
+        "if response.status_code in RETRY_STATUSES:",
+        "if False:",
         "retry condition dropped",
-        ("pytest:tests/ingestion/test_resilience.py",),
+        (
+            "pytest:tests/ingestion/test_resilience.py::test_outage_of_one_api_fails_that_source_only",
+        ),
+    ),
+    Mutant(
+        "http-quota-reserve-off-by-one",
+        "ingestion/sources/http.py",
+        "if remaining > self.quota_reserve or reset <= time.time():",
+        "if remaining >= self.quota_reserve or reset <= time.time():",
+        "> vs >= (quota wait)",
+        (
+            "pytest:tests/ingestion/test_quota.py"
+            "::test_github_quota_is_paced_with_a_message_naming_source_remaining_and_resume_time",
+        ),
     ),
     Mutant(
         "app-null-shown-as-zero",
-        "app/data.py",
+        "app/format.py",
         '    if is_missing(value):\n        return "no data"\n    prefix, suffix',
         '    if is_missing(value):\n        return "0"\n    prefix, suffix',
         "formatting: NULL -> 0",
-        (APP,),
+        (APP_FORMAT,),
     ),
     Mutant(
         "app-evidence-drops-denominator",
-        "app/data.py",
-        "return template.format(n=format_number(numerator), d=format_number(denominator))",
-        "return template.format(n=format_number(numerator), d=format_number(numerator))",
+        "app/format.py",
+        "template.format(n=format_number(numerator), d=format_number(denominator))",
+        "template.format(n=format_number(numerator), d=format_number(numerator))",
         "formatting: wrong evidence",
-        (APP,),
+        (APP_FORMAT,),
     ),
     Mutant(
         "app-number-no-thousands-separator",
-        "app/data.py",
+        "app/format.py",
         'return f"{int(x):,}"',
         'return f"{int(x)}"',
         "formatting: separator",
-        (APP,),
+        (APP_FORMAT,),
     ),
     Mutant(
         "app-trend-sign-dropped",
-        "app/data.py",
-        'details.append(f"{change:+d} % vs baseline")',
-        'details.append(f"{abs(change)} % vs baseline")',
+        "app/format.py",
+        'return f"{relative:+d} % {against} {shown_baseline}"',
+        'return f"{abs(relative)} % {against} {shown_baseline}"',
         "formatting: sign",
-        (APP,),
+        (APP_FORMAT,),
     ),
 )
+
 
 CATALOGUE = SQL_MUTANTS + PYTHON_MUTANTS

@@ -134,6 +134,9 @@ def copy_repository(destination: Path, tests_from: str | None) -> Path:
     shared = REPO_ROOT.parent / "shared"
     if shared.is_dir():  # tests read the vendor examples from ../shared
         (destination / "shared").symlink_to(shared)
+    node_modules = REPO_ROOT / "node_modules"
+    if node_modules.is_dir():  # the simulator validates GraphQL against the npm schema
+        (root / "node_modules").symlink_to(node_modules)
     if tests_from:
         _replace_tests(root, tests_from)
     return root
