@@ -111,7 +111,7 @@ final as (
         grain,
         period_start,
         period_end,
-        {{ dbt.datediff('period_start', 'period_end', 'day') }} as days_in_period,
+        {{ dbt.datediff('period_start', 'period_end', 'day') }} as days_in_period,  -- noqa: LT05
         period_start >= start_date and period_end <= as_of_date as is_complete
     from with_end
 )

@@ -30,7 +30,8 @@ def postgres_built(postgres: dict[str, object], tmp_path_factory: pytest.TempPat
     assert [r.error for r in results if r.error] == []
     build_warehouse(
         folder / "unused.duckdb",
-        dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat()},
+        # simulated people: the committed demo salt is allowed
+        dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat(), "allow_demo_salt": True},
         target="postgres",
     )
 

@@ -48,7 +48,7 @@ def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         build_warehouse(
             folder / "unused.duckdb",
             select="resource_type:model",
-            dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat()},
+            dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat(), "allow_demo_salt": True},
             target="spark",
         )
     return folder
