@@ -316,13 +316,20 @@ def source_loads(db: Marts) -> pd.DataFrame:
     return db.df("select * from source_loads order by source_system, table_name")
 
 
+def published_tables(db: Marts) -> list[str]:
+    """The marts file's tables: the published list (models and seeds tagged `published` in
+    dbt), without the per-item marts when the build withheld them (var publish_item_marts)."""
+    return list(
+        db.df(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'main' order by table_name"
+        )["table_name"]
+    )
+
+
 def table_row_counts(db: Marts) -> pd.DataFrame:
-    """Rows per published table: the marts file holds exactly the published list (the models
-    and seeds tagged `published` in dbt), so it is read from the file's own catalogue."""
-    tables = db.df(
-        "select table_name from information_schema.tables "
-        "where table_schema = 'main' order by table_name"
-    )["table_name"]
+    """Rows per published table, read from the file's own catalogue."""
+    tables = published_tables(db)
     counts = " union all ".join(
         # names from the file's catalogue, quoted as identifiers
         f"select '{t}' as table_name, count(*) as row_count from \"{t}\""
@@ -331,23 +338,30 @@ def table_row_counts(db: Marts) -> pd.DataFrame:
     return db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
 
 
+# (what, fact table, event time, which rows): the dates each fact covers
+COVERAGE = (
+    ("Deployments (GitHub)", "deployments", "deployed_at", "is_successful_production"),
+    ("Pull requests (GitHub)", "changes", "merged_at", "merged_at is not null"),
+    ("Incidents (PagerDuty)", "incidents", "created_at", "true"),
+    ("Work items (Jira)", "work_items", "created_at", "true"),
+)
+
+
 def coverage(db: Marts, team: str) -> pd.DataFrame:
-    """First and last event per fact table for the team: which dates the data cover."""
-    clause_d, p_d = team_clause("team_key", team)
+    """First and last event per published fact table for the team: which dates the data
+    cover (none when the build withheld the per-item marts)."""
+    clause, params = team_clause("team_key", team)
+    published = set(published_tables(db))
+    facts = [fact for fact in COVERAGE if fact[1] in published]
+    if not facts:
+        return pd.DataFrame(columns=["data", "first_event", "last_event", "events"])
     return db.df(
-        "select 'Deployments (GitHub)' as data, min(deployed_at) as first_event, "
-        "max(deployed_at) as last_event, count(*) as events from deployments "
-        "where is_successful_production"
-        + clause_d
-        + " union all select 'Pull requests (GitHub)', min(merged_at), max(merged_at), count(*) "
-        "from changes where merged_at is not null"
-        + clause_d
-        + " union all select 'Incidents (PagerDuty)', min(created_at), max(created_at), count(*) "
-        "from incidents where true"
-        + clause_d
-        + " union all select 'Work items (Jira)', min(created_at), max(created_at), count(*) "
-        "from work_items where true" + clause_d,
-        [*p_d, *p_d, *p_d, *p_d],
+        " union all ".join(
+            f"select '{what}' as data, min({time}) as first_event, max({time}) as last_event, "
+            f"count(*) as events from {table} where {rows}{clause}"
+            for what, table, time, rows in facts
+        ),
+        params * len(facts),
     )
 
 
