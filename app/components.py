@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
 import pandas as pd
 import streamlit as st
 
@@ -13,17 +16,24 @@ from app.format import (
     period_label,
     value_with_evidence,
 )
+from app.marts import Marts
 from app.review import assess
+from app.settings import Settings
 from app.state import Context, csv_download
 from app.tables import TARGET_LEGEND, scorecard_table
 
 
 def review_rows(ctx: Context) -> pd.DataFrame:
     """Every team x KPI for the selected period, judged (trend, n too small, targets met)."""
-    rows = queries.period_scorecard(
-        ctx.db, ctx.grain, ctx.period_start, ctx.settings.baseline_months
-    )
-    return assess(rows, ctx.settings)
+    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings).copy()
+
+
+@lru_cache(maxsize=1)
+def _judged(db: Marts, grain: str, period_start: date, settings: Settings) -> pd.DataFrame:
+    # a page asks for the same rows several times (cards, tables, every team): judged once
+    # per render, since each render has its own Marts snapshot
+    rows = queries.period_scorecard(db, grain, period_start, settings.baseline_months)
+    return assess(rows, settings)
 
 
 def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:

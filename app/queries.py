@@ -194,42 +194,71 @@ def lead_time_stages(db: Marts, team: str, grain: str, until: date) -> pd.DataFr
     )
 
 
-def sprints_ending(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
-    """Sprints that ended in [start, end), team names joined."""
-    clause, params = team_clause("s.team_key", team)
+def _items_in(
+    db: Marts,
+    team: str,
+    start: date,
+    end: date,
+    *,
+    columns: str,
+    table: str,
+    time_column: str,
+    order: str,
+) -> pd.DataFrame:
+    """Rows of a per-item mart (aliased `x`) whose time_column falls in [start, end), with the
+    team's display name; `columns` and `order` name the mart's columns as x.<column>."""
+    clause, params = team_clause("x.team_key", team)
     return db.df(
-        "select s.sprint_name, coalesce(t.team_name, s.team_key) as team_name, s.state, "
-        "s.start_at, s.end_at, s.issues_at_start, s.issues_added_after_start, "
-        "s.issues_done_of_committed, s.say_do_ratio "
-        "from sprints as s left join teams as t on t.team_key = s.team_key "
-        "where s.end_at >= ? and s.end_at < ?" + clause + " order by team_name, s.start_at",
+        f"select {columns}, coalesce(t.team_name, x.team_key) as team_name "
+        f"from {table} as x left join teams as t on t.team_key = x.team_key "
+        f"where x.{time_column} >= ? and x.{time_column} < ?{clause} order by {order}",
         [start, end, *params],
+    )
+
+
+def sprints_ending(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Sprints that ended in [start, end)."""
+    return _items_in(
+        db,
+        team,
+        start,
+        end,
+        columns="x.sprint_name, x.state, x.start_at, x.end_at, x.issues_at_start, "
+        "x.issues_added_after_start, x.issues_done_of_committed, x.say_do_ratio",
+        table="sprints",
+        time_column="end_at",
+        order="team_name, x.start_at",
     )
 
 
 def changes_shipped(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
     """Changes whose shipping deployment falls in [start, end): no titles, no people."""
-    clause, params = team_clause("c.team_key", team)
-    return db.df(
-        "select c.repo, c.pull_number, coalesce(t.team_name, c.team_key) as team_name, "
-        "c.merged_at, c.deployed_at, c.coding_hours, c.pickup_hours, c.review_hours, "
-        "c.deploy_hours, c.lead_time_hours, c.is_rework, c.jira_issue_key, c.html_url "
-        "from changes as c left join teams as t on t.team_key = c.team_key "
-        "where c.deployed_at >= ? and c.deployed_at < ?" + clause + " order by c.deployed_at desc",
-        [start, end, *params],
+    return _items_in(
+        db,
+        team,
+        start,
+        end,
+        columns="x.repo, x.pull_number, x.merged_at, x.deployed_at, x.coding_hours, "
+        "x.pickup_hours, x.review_hours, x.deploy_hours, x.lead_time_hours, x.is_rework, "
+        "x.jira_issue_key, x.html_url",
+        table="changes",
+        time_column="deployed_at",
+        order="x.deployed_at desc",
     )
 
 
 def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
     """Jira issues done in [start, end), team level."""
-    clause, params = team_clause("w.team_key", team)
-    return db.df(
-        "select w.issue_key, coalesce(t.team_name, w.team_key) as team_name, w.issue_type, "
-        "w.work_category, w.priority_name, w.done_at, w.cycle_time_days, w.times_reopened, "
-        "w.html_url "
-        "from work_items as w left join teams as t on t.team_key = w.team_key "
-        "where w.done_at >= ? and w.done_at < ?" + clause + " order by w.done_at desc",
-        [start, end, *params],
+    return _items_in(
+        db,
+        team,
+        start,
+        end,
+        columns="x.issue_key, x.issue_type, x.work_category, x.priority_name, x.done_at, "
+        "x.cycle_time_days, x.times_reopened, x.html_url",
+        table="work_items",
+        time_column="done_at",
+        order="x.done_at desc",
     )
 
 

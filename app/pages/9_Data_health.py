@@ -22,7 +22,7 @@ st.markdown(
 st.subheader(f"Data coverage for {ctx.team_name}")
 cover = queries.coverage(ctx.db, ctx.team)
 if cover.empty:
-    withheld(ctx, "deployments", "Coverage dates (read from the per-item marts)")
+    withheld(ctx, "deployments", "Coverage dates")
 else:
     table = pd.DataFrame(
         {
