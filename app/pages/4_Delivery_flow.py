@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import queries
 from app.charts import distribution_chart, investment_chart, say_do_chart, stage_share_chart
-from app.components import kpi_trend_block
+from app.components import kpi_trend_block, show_chart
 from app.format import STAGE_WORDS, format_number, format_value, hours_words, is_missing
 from app.state import csv_download, page, withheld
 
@@ -46,7 +46,7 @@ else:
         + ")."
     )
 if not flow.empty:
-    st.altair_chart(stage_share_chart(flow, ctx.grain, STAGES), width="stretch")
+    show_chart(stage_share_chart(flow, ctx.grain, STAGES))
     st.caption(
         "Each bar is one period's lead time split by stage (shares of the summed stage medians, "
         "as the text above); hover for the median hours and n."
@@ -77,7 +77,7 @@ with left:
             else "**Lead time for changes:** no changes shipped in the period."
         )
         if len(lead):
-            st.altair_chart(distribution_chart(lead, "Lead time", "hours"), width="stretch")
+            show_chart(distribution_chart(lead, "Lead time", "hours"))
 with right:
     if not withheld(ctx, "work_items", "Cycle-time distributions"):
         items = queries.work_items_done(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
@@ -90,7 +90,7 @@ with right:
             else "**Cycle time:** no work items done in the period."
         )
         if len(cycle):
-            st.altair_chart(distribution_chart(cycle, "Cycle time", "days"), width="stretch")
+            show_chart(distribution_chart(cycle, "Cycle time", "days"))
 
 st.markdown(f"**Cycle time per {ctx.grain}** (median, days)")
 kpi_trend_block(ctx, ctx.team, "jira_cycle_time", "days", "median")
@@ -109,7 +109,7 @@ else:
         f"({format_value(100.0 * done / committed, 'pct')}); "
         f"{int(sprints['issues_added_after_start'].sum()):,} issues were added after they started."
     )
-    st.altair_chart(say_do_chart(closed), width="stretch")
+    show_chart(say_do_chart(closed))
     st.caption("One bar per sprint and team; never summed across teams.")
     table = closed.rename(
         columns={
@@ -132,7 +132,7 @@ if mix.empty:
     st.info("No done work items yet.")
 else:
     mix = mix.assign(category=mix["work_category"].fillna("uncategorised").str.replace("_", " "))
-    st.altair_chart(investment_chart(mix, ctx.grain), width="stretch")
+    show_chart(investment_chart(mix, ctx.grain))
     now = mix[pd.to_datetime(mix["period_start"]).dt.date == ctx.period_start]
     if not now.empty:
         total = int(now["items"].sum())

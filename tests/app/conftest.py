@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 
 from app import page_scripts
+from app.components import VALIDATE_CHARTS_ENV
 from tests.conftest import REPO_ROOT, Built
 
 APP_DIR = REPO_ROOT / "app"
 PAGES = tuple(page_scripts())
+
+
+@pytest.fixture(autouse=True)
+def validate_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app skips Altair's schema check at render time; under test every chart gets it."""
+    monkeypatch.setenv(VALIDATE_CHARTS_ENV, "1")
 
 
 @pytest.fixture(scope="session")
