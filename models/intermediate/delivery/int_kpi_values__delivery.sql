@@ -9,7 +9,7 @@ periods as (
 ),
 
 deployments as (
-    select * from {{ ref('deployments') }}
+    select * from {{ ref('int_deployments_sequenced') }}
 ),
 
 changes as (

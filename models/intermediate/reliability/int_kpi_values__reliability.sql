@@ -30,7 +30,7 @@ links as (
 ),
 
 deployments as (
-    select * from {{ ref('deployments') }}
+    select * from {{ ref('int_deployments_sequenced') }}
 ),
 
 downtime_by_period as (
