@@ -65,7 +65,7 @@ merged_changes as (
         approvals,
         first_review_approved,
         commits_after_first_review,
-        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as open_to_merge_hours
+        hours_to_merge as open_to_merge_hours
     from changes
     where team_key is not null
     union all
@@ -78,7 +78,7 @@ merged_changes as (
         approvals,
         first_review_approved,
         commits_after_first_review,
-        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as open_to_merge_hours
+        hours_to_merge as open_to_merge_hours
     from changes
     where team_key is not null
 ),

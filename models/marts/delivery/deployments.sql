@@ -1,8 +1,13 @@
--- One row per deployment event (int_deployments_sequenced) with its commit's page on GitHub.
+-- One row per deployment event (int_deployments_sequenced) with whether it failed
+-- (int_deployment_failures) and its commit's page on GitHub.
 with
 
 deployments as (
     select * from {{ ref('int_deployments_sequenced') }}
+),
+
+failures as (
+    select * from {{ ref('int_deployment_failures') }}
 ),
 
 repositories as (
@@ -32,8 +37,12 @@ final as (
         deployments.is_first_of_repo,
         deployments.changes_shipped,
         deployments.is_rework,
+        failures.is_change_failure,
+        failures.hours_to_recover,
         repositories.html_url || '/commit/' || deployments.sha as html_url
     from deployments
+    left join failures
+        on deployments.deployment_key = failures.deployment_key
     left join repositories
         on deployments.repo = repositories.repo
 )
