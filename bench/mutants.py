@@ -28,6 +28,7 @@ DELIVERY = "models/intermediate/delivery/int_kpi_values__delivery.sql"
 CHANGES = "models/intermediate/delivery/int_changes_shipped.sql"
 DEPLOYMENTS = "models/intermediate/delivery/int_deployments_unioned.sql"
 RELIABILITY = "models/intermediate/reliability/int_kpi_values__reliability.sql"
+FAILURES = "models/intermediate/reliability/int_deployment_failures.sql"
 LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
 INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
 BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
@@ -200,22 +201,22 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-recovery-first-resolution",
-        RELIABILITY,
+        FAILURES,
         "max(incidents.resolved_at) as last_resolved_at",
         "min(incidents.resolved_at) as last_resolved_at",
         "last -> first",
-        (_unit("int_kpi_values__reliability"),),
+        (_unit("int_deployment_failures"),),
     ),
     Mutant(
         "reliability-recovery-keeps-partly-resolved",
-        RELIABILITY,
+        FAILURES,
         # the first of two such conditions: the one that gives the recovery its span
         "when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents\n"
         "                then {{ kpibridge.hours_between(",
         "when deployment_incidents.resolved_incidents > 0\n"
         "                then {{ kpibridge.hours_between(",
         "condition weakened",
-        (_unit("int_kpi_values__reliability"),),
+        (_unit("int_deployment_failures"),),
     ),
     Mutant(
         "reliability-mttr-by-created",
@@ -227,11 +228,11 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-cfr-counts-unlinked",
-        RELIABILITY,
-        "case when deployment_incidents.deployment_key is not null then 1 else 0 end",
-        "case when deployment_incidents.deployment_key is null then 1 else 0 end",
+        FAILURES,
+        "deployment_incidents.deployment_key is not null as is_change_failure",
+        "deployment_incidents.deployment_key is null as is_change_failure",
         "condition flip",
-        (_unit("int_kpi_values__reliability"),),
+        (_unit("int_deployment_failures"),),
     ),
     Mutant(
         "reliability-availability-day-short",
@@ -406,11 +407,11 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "deployments-previous-across-repos",
-        "models/marts/delivery/deployments.sql",
+        "models/intermediate/delivery/int_deployments_sequenced.sql",
         "lag(deployment_key) over (partition by repo order by deployed_at, deployment_key)",
         "lag(deployment_key) over (order by deployed_at, deployment_key)",
         "dropped partition",
-        (_unit("deployments"),),
+        (_unit("int_deployments_sequenced"),),
     ),
     Mutant(
         "sprints-say-do-open-sprints",
