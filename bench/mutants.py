@@ -448,6 +448,14 @@ SQL_MUTANTS = (
         "null -> zero",
         ("dbt:test_type:unit",),
     ),
+    Mutant(
+        "organisation-rollup-drops-team-rows",
+        "macros/rollup.sql",
+        "    from {{ relation }}\n    union all\n",
+        "    from {{ relation }}\n    where false\n    union all\n",
+        "dropped rows",
+        (_unit("int_kpi_values__delivery"),),
+    ),
 )
 
 JIRA = "ingestion/sources/jira.py"

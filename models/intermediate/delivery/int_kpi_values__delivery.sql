@@ -36,8 +36,8 @@ team_sources as (
     select * from {{ ref('team_sources') }}
 ),
 
--- every event twice: for its team and for the organisation rollup
-production_deployments as (
+-- each event of a team, then again for the organisation (macro with_organisation)
+team_production_deployments as (
     select
         team_key,
         deployed_at as event_at,
@@ -45,58 +45,45 @@ production_deployments as (
         is_rework
     from deployments
     where is_successful_production and team_key is not null
-    union all
+),
+
+production_deployments as (
+    {{ kpibridge.with_organisation(
+        'team_production_deployments', ['event_at', 'is_automated', 'is_rework']) }}
+),
+
+team_merged_changes as (
     select
-        'organisation' as team_key,
-        deployed_at as event_at,
-        is_automated,
-        is_rework
-    from deployments
-    where is_successful_production and team_key is not null
+        team_key,
+        merged_at as event_at,
+        author_key,
+        lines_changed,
+        is_reviewed,
+        approvals,
+        first_review_approved,
+        commits_after_first_review,
+        hours_to_merge as open_to_merge_hours
+    from changes
+    where team_key is not null
 ),
 
 merged_changes as (
+    {{ kpibridge.with_organisation('team_merged_changes', [
+        'event_at', 'author_key', 'lines_changed', 'is_reviewed', 'approvals',
+        'first_review_approved', 'commits_after_first_review', 'open_to_merge_hours']) }}
+),
+
+team_shipped_changes as (
     select
         team_key,
-        merged_at as event_at,
-        author_key,
-        lines_changed,
-        is_reviewed,
-        approvals,
-        first_review_approved,
-        commits_after_first_review,
-        hours_to_merge as open_to_merge_hours
+        deployed_at as event_at,
+        lead_time_hours
     from changes
-    where team_key is not null
-    union all
-    select
-        'organisation' as team_key,
-        merged_at as event_at,
-        author_key,
-        lines_changed,
-        is_reviewed,
-        approvals,
-        first_review_approved,
-        commits_after_first_review,
-        hours_to_merge as open_to_merge_hours
-    from changes
-    where team_key is not null
+    where team_key is not null and deployed_at is not null
 ),
 
 shipped_changes as (
-    select
-        team_key,
-        deployed_at as event_at,
-        lead_time_hours
-    from changes
-    where team_key is not null and deployed_at is not null
-    union all
-    select
-        'organisation' as team_key,
-        deployed_at as event_at,
-        lead_time_hours
-    from changes
-    where team_key is not null and deployed_at is not null
+    {{ kpibridge.with_organisation('team_shipped_changes', ['event_at', 'lead_time_hours']) }}
 ),
 
 -- Jira issues by the first and last deployment of the changes that name them
@@ -136,31 +123,22 @@ delivered_issues as (
 ),
 
 delivered_issues_rollup as (
-    select * from delivered_issues
-    union all
-    select
-        'organisation' as team_key,
-        event_at,
-        idea_to_production_days,
-        last_deployed_at,
-        is_feature_flagged,
-        rollout_days
-    from delivered_issues
+    {{ kpibridge.with_organisation('delivered_issues', [
+        'event_at', 'idea_to_production_days', 'last_deployed_at', 'is_feature_flagged',
+        'rollout_days']) }}
 ),
 
 -- escaped defects: defect-category issues found in production, by creation time
-escaped_defects as (
+team_escaped_defects as (
     select
         team_key,
         created_at as event_at
     from work_items
     where is_defect and is_found_in_production and team_key is not null
-    union all
-    select
-        'organisation' as team_key,
-        created_at as event_at
-    from work_items
-    where is_defect and is_found_in_production and team_key is not null
+),
+
+escaped_defects as (
+    {{ kpibridge.with_organisation('team_escaped_defects', ['event_at']) }}
 ),
 
 -- defects named by changes, counted in the period the change merged
@@ -176,13 +154,7 @@ defect_links as (
 ),
 
 defect_links_rollup as (
-    select * from defect_links
-    union all
-    select
-        'organisation' as team_key,
-        event_at,
-        jira_issue_key
-    from defect_links
+    {{ kpibridge.with_organisation('defect_links', ['event_at', 'jira_issue_key']) }}
 ),
 
 -- coverage reports: the percentage in the description of statuses with the coverage context
@@ -223,24 +195,14 @@ latest_coverage as (
     where coverage_reports.coverage_pct is not null
 ),
 
+latest_coverage_per_repo as (
+    select * from latest_coverage
+    where recency = 1
+),
+
 latest_coverage_rollup as (
-    select
-        team_key,
-        repo,
-        coverage_pct,
-        grain,
-        period_start
-    from latest_coverage
-    where recency = 1
-    union all
-    select
-        'organisation' as team_key,
-        repo,
-        coverage_pct,
-        grain,
-        period_start
-    from latest_coverage
-    where recency = 1
+    {{ kpibridge.with_organisation(
+        'latest_coverage_per_repo', ['repo', 'coverage_pct', 'grain', 'period_start']) }}
 ),
 
 coverage_kpis as (

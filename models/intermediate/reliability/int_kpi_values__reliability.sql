@@ -140,15 +140,8 @@ team_events as (
 ),
 
 events as (
-    select * from team_events
-    union all
-    select
-        'organisation' as team_key,
-        kpi_id,
-        event_at,
-        span_value,
-        is_counted
-    from team_events
+    {{ kpibridge.with_organisation(
+        'team_events', ['kpi_id', 'event_at', 'span_value', 'is_counted']) }}
 ),
 
 -- mean KPIs summarise only measured spans (a negative span is a data error: left out)

@@ -30,16 +30,8 @@ staged as (
 ),
 
 staged_rollup as (
-    select * from staged
-    union all
-    select
-        'organisation' as team_key,
-        deployed_at,
-        coding_hours,
-        pickup_hours,
-        review_hours,
-        deploy_hours
-    from staged
+    {{ kpibridge.with_organisation('staged', [
+        'deployed_at', 'coding_hours', 'pickup_hours', 'review_hours', 'deploy_hours']) }}
 ),
 
 per_period as (
