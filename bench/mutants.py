@@ -39,6 +39,7 @@ KPI_VALUES = "models/marts/kpis/kpi_values.sql"
 SCORECARD = "models/marts/kpis/kpi_scorecard.sql"
 BOTTLENECKS = "models/marts/delivery/lead_time_bottlenecks.sql"
 MACROS = "macros/aggregates.sql"
+PERIODS_MACROS = "macros/periods.sql"
 
 SQL_MUTANTS = (
     # delivery KPIs
@@ -84,17 +85,17 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "delivery-merge-period-end-inclusive",
-        DELIVERY,
-        "and merged_changes.event_at < periods.period_end",
-        "and merged_changes.event_at <= periods.period_end",
+        PERIODS_MACROS,
+        "and {{ ts }} < {{ periods }}.period_end",
+        "and {{ ts }} <= {{ periods }}.period_end",
         "period end exclusive -> inclusive",
         (_unit("int_kpi_values__delivery"),),
     ),
     Mutant(
         "delivery-deploy-period-start-exclusive",
-        DELIVERY,
-        "on production_deployments.event_at >= periods.period_start",
-        "on production_deployments.event_at > periods.period_start",
+        PERIODS_MACROS,
+        "{{ ts }} >= {{ periods }}.period_start and",
+        "{{ ts }} > {{ periods }}.period_start and",
         "period start inclusive -> exclusive",
         (_unit("int_kpi_values__delivery"),),
     ),

@@ -8,6 +8,12 @@
     end
 {%- endmacro %}
 
+{#- An event belongs to the period its timestamp falls in: start inclusive, end exclusive.
+    periods is the alias of an int_periods relation. -#}
+{% macro in_period(ts, periods='periods') -%}
+    {{ ts }} >= {{ periods }}.period_start and {{ ts }} < {{ periods }}.period_end
+{%- endmacro %}
+
 {#- The grains every KPI is computed at; int_periods and the domain KPI models cross join it. -#}
 {% macro kpi_grains() -%}
     {{ return(['week', 'month', 'quarter']) }}

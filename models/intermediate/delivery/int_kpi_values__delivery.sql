@@ -190,8 +190,7 @@ latest_coverage as (
         ) as recency
     from coverage_reports
     inner join periods
-        on coverage_reports.event_at >= periods.period_start
-        and coverage_reports.event_at < periods.period_end
+        on {{ kpibridge.in_period('coverage_reports.event_at') }}
     where coverage_reports.coverage_pct is not null
 ),
 
@@ -224,8 +223,7 @@ escaped_defect_counts as (
         count(*) as escaped_defects
     from escaped_defects
     inner join periods
-        on escaped_defects.event_at >= periods.period_start
-        and escaped_defects.event_at < periods.period_end
+        on {{ kpibridge.in_period('escaped_defects.event_at') }}
     group by escaped_defects.team_key, periods.grain, periods.period_start
 ),
 
@@ -237,8 +235,7 @@ linked_defect_counts as (
         count(distinct defect_links_rollup.jira_issue_key) as defects
     from defect_links_rollup
     inner join periods
-        on defect_links_rollup.event_at >= periods.period_start
-        and defect_links_rollup.event_at < periods.period_end
+        on {{ kpibridge.in_period('defect_links_rollup.event_at') }}
     group by defect_links_rollup.team_key, periods.grain, periods.period_start
 ),
 
@@ -254,8 +251,7 @@ deployment_kpis as (
         sum(case when production_deployments.is_rework then 1 else 0 end) as rework
     from production_deployments
     inner join periods
-        on production_deployments.event_at >= periods.period_start
-        and production_deployments.event_at < periods.period_end
+        on {{ kpibridge.in_period('production_deployments.event_at') }}
     group by
         production_deployments.team_key,
         periods.grain,
@@ -287,8 +283,7 @@ merge_kpis as (
         count(merged_changes.open_to_merge_hours) as timed
     from merged_changes
     inner join periods
-        on merged_changes.event_at >= periods.period_start
-        and merged_changes.event_at < periods.period_end
+        on {{ kpibridge.in_period('merged_changes.event_at') }}
     group by
         merged_changes.team_key,
         periods.grain,
@@ -306,8 +301,7 @@ lead_time_kpis as (
         {{ kpibridge.percentile('shipped_changes.lead_time_hours', 0.9) }} as p90_hours
     from shipped_changes
     inner join periods
-        on shipped_changes.event_at >= periods.period_start
-        and shipped_changes.event_at < periods.period_end
+        on {{ kpibridge.in_period('shipped_changes.event_at') }}
     group by shipped_changes.team_key, periods.grain, periods.period_start
 ),
 
@@ -329,8 +323,7 @@ issue_kpis as (
             ~ 'then delivered_issues_rollup.rollout_days end') }} as median_rollout_days
     from delivered_issues_rollup
     inner join periods
-        on delivered_issues_rollup.event_at >= periods.period_start
-        and delivered_issues_rollup.event_at < periods.period_end
+        on {{ kpibridge.in_period('delivered_issues_rollup.event_at') }}
     group by delivered_issues_rollup.team_key, periods.grain, periods.period_start
 ),
 
