@@ -30,7 +30,7 @@ def kpi_metrics() -> dict[str, dict]:
     }
 
 
-def mf_query(built: Built, metrics: list[str], group_by: list[str], out: Path) -> list[dict]:
+def _run_in_project(built: Built, program: str, *args: str) -> None:
     env = {
         **os.environ,
         "KPIBRIDGE_DUCKDB": str(built.warehouse),
@@ -38,11 +38,24 @@ def mf_query(built: Built, metrics: list[str], group_by: list[str], out: Path) -
         "DBT_PROJECT_DIR": str(REPO_ROOT),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    mf = Path(sys.executable).parent / "mf"
-    if not mf.exists():
-        pytest.fail(f"no {mf}: install the semantic extra (uv sync --all-extras)")
-    command = [
-        str(mf),
+    executable = Path(sys.executable).parent / program
+    if not executable.exists():
+        pytest.fail(f"no {executable}: install the semantic extra (uv sync --all-extras)")
+    result = subprocess.run(
+        [str(executable), *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def mf_query(built: Built, metrics: list[str], group_by: list[str], out: Path) -> list[dict]:
+    _run_in_project(
+        built,
+        "mf",
         "query",
         "--metrics",
         ",".join(metrics),
@@ -50,11 +63,7 @@ def mf_query(built: Built, metrics: list[str], group_by: list[str], out: Path) -
         ",".join(group_by),
         "--csv",
         str(out),
-    ]
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     with out.open(newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -121,6 +130,9 @@ def test_kpi_metrics_carry_the_glossary_name_definition_and_unit(built: Built) -
 @pytest.fixture(scope="module")
 def answers(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Every KPI metric by team and month, and by month alone (the organisation)."""
+    # the semantic manifest names the database of the last parse: another test's build may
+    # have parsed the project against its own warehouse since
+    _run_in_project(built, "dbt", "parse")
     metrics = sorted(kpi_metrics())
     folder = tmp_path_factory.mktemp("mf")
     by_team = mf_query(
