@@ -18,7 +18,7 @@ from tests.engines.conftest import require_engine
 from tests.engines.engine_support import KPI_VALUES_SQL, differences, warehouse_count
 
 # landing and building a whole org on another engine, beside the DuckDB build it is compared with
-# opt-in (`pytest -m spark`): a full Spark build takes ~20 minutes on 2 cores
+# opt-in (`pytest -m spark`): ingest + seeds + models on Spark take ~5 minutes on 2 cores
 pytestmark = [pytest.mark.spark, pytest.mark.timeout(2400)]
 
 
