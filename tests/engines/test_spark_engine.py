@@ -42,12 +42,13 @@ def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 target="spark",
             )
         assert [r.error for r in results if r.error] == []
-        # models only: the ~400 data and unit tests already run on DuckDB and PostgreSQL, and
-        # each is a Spark job (minutes on 2 cores); `kpibridge build --target spark` runs them
-        patch.setenv("DBT_INDIRECT_SELECTION", "empty")  # tests of selected models stay out
+        # models and the 41 unit tests (fixed inputs, so they catch dialect differences such
+        # as Spark's literals); the 369 data tests check the same data as on DuckDB and
+        # PostgreSQL and would add ~5 minutes; `kpibridge build --target spark` runs them
+        patch.setenv("DBT_INDIRECT_SELECTION", "empty")  # data tests of the models stay out
         build_warehouse(
             folder / "unused.duckdb",
-            select="resource_type:model",
+            select=["resource_type:model", "resource_type:unit_test"],
             dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat(), "allow_demo_salt": True},
             target="spark",
         )
