@@ -9,7 +9,13 @@ from ingestion.pipeline import SourceResult, run_ingest, simulator_settings
 from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
 from tests.conftest import Built
-from tests.engines.engine_support import KPI_VALUES_SQL, differences, warehouse_count
+from tests.engines.engine_support import (
+    FINDINGS_SQL,
+    KPI_VALUES_SQL,
+    differences,
+    in_one_order,
+    warehouse_count,
+)
 
 # landing and building a whole org on another engine, beside the DuckDB build it is compared with;
 # run by default: skipped without a server (KPIBRIDGE_PG_*), a failure under CI=true
@@ -78,6 +84,16 @@ def test_postgres_kpi_values_equal_duckdb_row_for_row(
     actual = postgres_rows(postgres, KPI_VALUES_SQL.format(relation="marts.kpi_values"))
     assert len(expected) > 1000
     assert differences(expected, actual) == []
+
+
+def test_postgres_data_quality_findings_equal_duckdb(
+    postgres: dict[str, object], postgres_built: list[SourceResult], built: Built
+) -> None:
+    # the findings' texts format spans and counts in SQL: the same words on every engine
+    expected = built.query(FINDINGS_SQL.format(relation="data_quality_findings"))
+    actual = postgres_rows(postgres, FINDINGS_SQL.format(relation="marts.data_quality_findings"))
+    assert expected
+    assert in_one_order(actual) == in_one_order(expected)
 
 
 def test_postgres_publishes_every_mart_in_the_marts_schema(
