@@ -12,6 +12,8 @@ retry then lands them exactly once.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -66,9 +68,22 @@ def package_rows(pipeline: Pipeline, load_id: str) -> dict[str, int]:
     for jobs in pipeline.get_load_package_info(load_id).jobs.values():
         for job in jobs:
             table = job.job_file_info.table_name
-            if job.file_path.endswith(".parquet") and not table.startswith("_dlt"):
-                rows[table] += pq.read_metadata(Path(job.file_path)).num_rows
+            if not table.startswith("_dlt"):
+                rows[table] += job_file_rows(Path(job.file_path))
     return dict(rows)
+
+
+def job_file_rows(job_file: Path) -> int:
+    """Data rows of a load job file: parquet (duckdb, spark targets) or gzipped csv with a
+    header (postgres, loaded with COPY); 0 for other files (sql, reference jobs)."""
+    if job_file.name.endswith(".parquet"):
+        return pq.read_metadata(job_file).num_rows
+    if job_file.name.endswith((".csv", ".csv.gz")):
+        opener = gzip.open if job_file.name.endswith(".gz") else open
+        with opener(job_file, "rt", encoding="utf-8", newline="") as handle:
+            # csv.reader, not a line count: quoted values (descriptions) hold newlines
+            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+    return 0
 
 
 def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:

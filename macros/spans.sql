@@ -39,7 +39,16 @@
 
 {#- A span in seconds as hours text with one decimal ('3.5'), for findings' detail. -#}
 {% macro hours_text(seconds_expr) -%}
+    {{ return(adapter.dispatch('hours_text', 'kpibridge')(seconds_expr)) }}
+{%- endmacro %}
+
+{% macro default__hours_text(seconds_expr) -%}
     cast(cast(round({{ seconds_expr }} / 3600.0, 1) as decimal(12, 1)) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- PostgreSQL rounds to a number of decimals only numerics, not doubles -#}
+{% macro postgres__hours_text(seconds_expr) -%}
+    cast(round(cast({{ seconds_expr }} / 3600.0 as numeric), 1) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {% macro spark__seconds_between(a, b) -%}

@@ -2,10 +2,22 @@
     float8, varchar without a length, text, timestamptz, json). The project writes the portable
     spelling; on Spark these overrides of dbt-spark's statement builders translate it before
     the SQL runs (dbt_project.yml `dispatch` puts this project first for the dbt namespace).
-    Only `as <type>` in casts and column specs is rewritten, never other text. -#}
+    Only `as <type>` in casts and column specs is rewritten, and decimal literals; string
+    literals and comments are kept as written (a finding's text says '2.0 h'). -#}
 {% macro spark_types(sql) -%}
+    {#- odd parts: the string literals and comments, as re.split keeps its group -#}
+    {%- set parts = modules.re.split("(--[^\\n]*|/[*][\\s\\S]*?[*]/|'(?:[^'\\\\]|\\\\.)*')", sql) -%}
+    {%- set translated = [] -%}
+    {%- for part in parts -%}
+        {%- do translated.append(part if loop.index0 is odd else kpibridge.spark_code_types(part)) -%}
+    {%- endfor -%}
+    {{- return(translated | join('')) -}}
+{%- endmacro %}
+
+{#- spark_types on SQL code without string literals or comments -#}
+{% macro spark_code_types(code) -%}
     {%- set re = modules.re -%}
-    {%- set translated = re.sub('(?i)\\bas\\s+double\\s+precision\\b', 'as double', sql) -%}
+    {%- set translated = re.sub('(?i)\\bas\\s+double\\s+precision\\b', 'as double', code) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+float8\\b', 'as double', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+timestamp\\s+with\\s+time\\s+zone\\b', 'as timestamp', translated) -%}
     {%- set translated = re.sub('(?i)\\bas\\s+timestamptz\\b', 'as timestamp', translated) -%}

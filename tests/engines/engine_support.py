@@ -26,6 +26,9 @@ KPI_VALUES_SQL = (
     f"select {', '.join(KPI_VALUES_COLUMNS)} from {{relation}} "
     "order by team_key, kpi_id, grain, period_start"
 )
+# text only, numbers already formatted ('2.0 h'): equal as written; sorted in Python, since
+# PostgreSQL's collation may order text differently from DuckDB and Spark
+FINDINGS_SQL = "select check_name, entity, entity_id, team_key, severity, detail from {relation}"
 # doubles may differ in the last bits between engines (summation order, interpolation)
 RELATIVE_TOLERANCE = 1e-9
 
@@ -58,3 +61,8 @@ def warehouse_count(warehouse: Path, table: str) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         row = con.execute(f"select count(*) from {table}").fetchone()
     return row[0] if row else 0
+
+
+def in_one_order(rows: Sequence[tuple]) -> list[tuple]:
+    """Rows in an order that does not depend on the engine's collation."""
+    return sorted((tuple(row) for row in rows), key=repr)

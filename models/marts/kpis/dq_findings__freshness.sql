@@ -21,7 +21,7 @@ checked as (
         {% if var('freshness_checked_at') %}
             cast('{{ var("freshness_checked_at") }}' as timestamp)
         {% else %}
-            cast({{ dbt.current_timestamp() }} at time zone 'UTC' as timestamp)
+            {{ kpibridge.to_utc(dbt.current_timestamp()) }}
         {% endif %} as checked_at
 ),
 

@@ -8,7 +8,7 @@ work_items as (
 sites as (
     select
         issue_key as site_issue_key,
-        nullif(regexp_extract(api_url, '^https?://[^/]+'), '') as site_url
+        {{ kpibridge.url_origin('api_url') }} as site_url
     from {{ ref('stg_jira__issues') }}
 ),
 
