@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from ingestion import seed_failures, warehouse_lock
+from ingestion.config import ConfigError, production_vars
 from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
 from ingestion.published import ManifestError, PublishedMart, published_marts
 from ingestion.salt import DemoSaltRefused, salt_vars
@@ -80,8 +81,8 @@ def build_warehouse(
             "(or pass duckdb_path= to an ingested DuckDB file)"
         )
     try:
-        resolved_vars = salt_vars(dbt_vars)
-    except DemoSaltRefused as exc:
+        resolved_vars = salt_vars(dbt_vars) | production_vars(dbt_vars, Path(project_dir))
+    except (DemoSaltRefused, ConfigError) as exc:
         raise BuildError(str(exc)) from None
     if target != DEFAULT_TARGET:
         _build_on_engine(target, select, project_dir, {**prepare_engine(target), **resolved_vars})

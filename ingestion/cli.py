@@ -45,10 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         check_settings_files()
+        return int(args.handler(args) or 0)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    return int(args.handler(args) or 0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -453,11 +453,11 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from ingestion.config import project_vars, source_settings
+    from ingestion.config import production_environments, project_vars, source_settings
     from ingestion.doctor import draft_seeds, run_doctor
 
-    rules = project_vars()
-    production, workflows = rules["production_environments"], rules["deployment_workflows"]
+    production = production_environments()
+    workflows = project_vars()["deployment_workflows"]
     simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
     with simulator as sim:
         settings = (

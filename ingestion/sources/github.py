@@ -20,6 +20,7 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
+from ingestion.config import production_environments
 from ingestion.sources import github_rows as rows
 from ingestion.sources.github_graphql import Connection, GraphQL, Node, literal
 from ingestion.sources.http import source_client
@@ -134,7 +135,6 @@ def github_source(
     base_url: str = "https://api.github.com",
     repos: list[str] | None = None,
     start_date: str = "2000-01-01T00:00:00Z",
-    production_environments: list[str] | None = None,
     page_size: int = 100,
 ) -> list[DltResource]:
     client = source_client(
@@ -149,7 +149,8 @@ def github_source(
     )
     graphql = GraphQL(client)
     start = _shift(start_date, timedelta(0))  # one timestamp format for every comparison
-    production = set(production_environments or ["production", "prod"])
+    # one setting shared with dbt, compared case-insensitively there too
+    production = {env.lower() for env in production_environments()}
     wanted = _repo_names(owner, repos)
 
     def rest_pages(path: str, params: dict[str, Any], key: str | None = None) -> Iterator[Any]:
@@ -286,7 +287,8 @@ def github_source(
             its = graphql.complete(STATUSES.under(around, "node"), page_size, dep["statuses"])
             deployments.append(rows.deployment(repo, dep))
             statuses += [rows.deployment_status(repo, dep, s) for s in its]
-            if dep["environment"] in production and any(s["state"] == "SUCCESS" for s in its):
+            succeeded = any(s["state"] == "SUCCESS" for s in its)
+            if dep["environment"].lower() in production and succeeded:
                 shipped.append(dep)
         advance(cursor, fresh, "updatedAt")
         yield _table(

@@ -177,3 +177,30 @@ def test_tiny_pages_land_everything_first_and_incremental(tmp_path: Path) -> Non
     # the new deployment shipped the commits after the previous deployed sha, its own last
     (new_range,) = [r for r in shipped_ranges(org) if r[-1].sha == f"{1:040x}"]
     assert shipped == [(c.sha,) for c in new_range]
+
+
+def test_production_environments_match_whatever_their_case(tmp_path: Path) -> None:
+    # the setting says "production"; this account's deployer writes "PRODUCTION"
+    org = small_org()
+    for deployment in org.deployments:
+        deployment.environment = deployment.environment.upper()
+    shipped = list(shipped_ranges(org))
+    with Simulator(org) as sim:
+        results = run_ingest(
+            ["github"],
+            duckdb_path=tmp_path / "github.duckdb",
+            settings={"github": simulator_settings(sim.urls)["github"]},
+            pipelines_dir=tmp_path / "pipelines",
+        )
+    assert [r.error for r in results] == [None]
+    with duckdb.connect(str(tmp_path / "github.duckdb"), read_only=True) as con:
+        environments = con.execute(
+            "select environment, count(*) from raw_github.deployments group by 1 order by 1"
+        ).fetchall()
+        compares = con.execute("select count(*) from raw_github.compares").fetchone()
+    production = sum(1 for d in org.deployments if d.environment == "PRODUCTION")
+    assert environments == [
+        ("PRODUCTION", production),
+        ("STAGING", len(org.deployments) - production),
+    ]
+    assert compares == (len(shipped),) and len(shipped) > 5
