@@ -22,11 +22,14 @@ from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from ingestion.config import production_environments
 from ingestion.sources import github_rows as rows
+from ingestion.sources.dates import parse_start_date
 from ingestion.sources.github_graphql import Connection, GraphQL, Node, literal
 from ingestion.sources.http import source_client
 
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
 REPOS_KEY = "sources.github.repos"
+START_KEY = "sources.github.start_date"
+GITHUB_TIME = "%Y-%m-%dT%H:%M:%SZ"
 # Deployments and workflow runs are listed by creation time but change afterwards (statuses,
 # conclusions): an incremental run re-reads the ones created this long before its cursor.
 REOPEN = timedelta(days=2)
@@ -81,7 +84,7 @@ def _on_node(node_id: str, type_name: str) -> str:
 
 def _shift(at: str, delta: timedelta) -> str:
     moved = datetime.fromisoformat(at.replace("Z", "+00:00")) + delta
-    return moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moved.strftime(GITHUB_TIME)
 
 
 def read_since(
@@ -134,9 +137,11 @@ def github_source(
     access_token: str = dlt.secrets.value,
     base_url: str = "https://api.github.com",
     repos: list[str] | None = None,
-    start_date: str = "2000-01-01T00:00:00Z",
+    start_date: str = "2000-01-01",
     page_size: int = 100,
 ) -> list[DltResource]:
+    # GitHub's timestamp text, so cursors and start compare as strings
+    start = parse_start_date(start_date, START_KEY).strftime(GITHUB_TIME)
     client = source_client(
         "github",
         base_url,
@@ -148,7 +153,6 @@ def github_source(
         },
     )
     graphql = GraphQL(client)
-    start = _shift(start_date, timedelta(0))  # one timestamp format for every comparison
     # one setting shared with dbt, compared case-insensitively there too
     production = {env.lower() for env in production_environments()}
     wanted = _repo_names(owner, repos)
