@@ -71,9 +71,39 @@ PRODUCTION_EXAMPLE = 'production_environments = ["production", "prod"]'
 def production_environments(project_dir: Path = PROJECT_ROOT) -> list[str]:
     """The deployment environments that count as production: one setting read by ingestion
     (which deployments get their shipped commits fetched) and dbt (var
-    production_environments, passed by `kpibridge build`). `[kpibridge]
-    production_environments` in .dlt/config.toml overrides the dbt_project.yml default.
-    Names compare case-insensitively on both sides."""
+    production_environments). `[kpibridge] production_environments` in .dlt/config.toml
+    overrides the dbt_project.yml default. Names compare case-insensitively on both sides."""
+    configured = _configured_production()
+    if configured is not None:
+        return configured
+    default = project_vars(project_dir).get("production_environments")
+    return _checked(default, f"{project_dir / 'dbt_project.yml'} vars production_environments")
+
+
+def production_vars(
+    dbt_vars: Mapping[str, object] | None, project_dir: Path = PROJECT_ROOT
+) -> dict[str, object]:
+    """The dbt var production_environments as ingestion read it (none when .dlt/ does not set
+    it: dbt then reads the same default). `--vars` may repeat it but not change it: the
+    deployments ingestion fetched shipped commits for would differ."""
+    given = (dbt_vars or {}).get("production_environments")
+    if given is None and _configured_production() is None:
+        return {}
+    used = production_environments(project_dir)
+    same = isinstance(given, list) and {str(env).lower() for env in given} == {
+        env.lower() for env in used
+    }
+    if given is not None and not same:
+        raise ConfigError(
+            f"--vars production_environments = {given!r} differs from {used!r}, which "
+            "`kpibridge ingest` used: set it once, as [kpibridge] production_environments in "
+            f"{SETTINGS_DIR / 'config.toml'}, e.g. {PRODUCTION_EXAMPLE}"
+        )
+    return {"production_environments": used}
+
+
+def _configured_production() -> list[str] | None:
+    """`[kpibridge] production_environments` from .dlt/ (or its environment variable)."""
     import dlt
     from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
 
@@ -85,38 +115,23 @@ def production_environments(project_dir: Path = PROJECT_ROOT) -> list[str]:
         )
     try:
         configured = dlt.config.get(PRODUCTION_KEY, list)
-    except ConfigValueCannotBeCoercedException:  # named below with an example
+    except ConfigValueCannotBeCoercedException:  # named by _checked with an example
         configured = dlt.config.get(PRODUCTION_KEY)
-    where = f"{SETTINGS_DIR / 'config.toml'} [kpibridge] production_environments"
     if configured is None:
-        configured = project_vars(project_dir).get("production_environments")
-        where = f"{project_dir / 'dbt_project.yml'} vars production_environments"
+        return None
+    return _checked(
+        configured, f"{SETTINGS_DIR / 'config.toml'} [kpibridge] production_environments"
+    )
+
+
+def _checked(value: object, where: str) -> list[str]:
     if (
-        not isinstance(configured, list)
-        or not configured
-        or not all(isinstance(env, str) and env.strip() for env in configured)
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(env, str) and env.strip() for env in value)
     ):
         raise ConfigError(
-            f"{where} = {configured!r}: expected a list of deployment environment names, "
+            f"{where} = {value!r}: expected a list of deployment environment names, "
             f"e.g. [kpibridge] {PRODUCTION_EXAMPLE}"
         )
-    return configured
-
-
-def production_vars(
-    dbt_vars: Mapping[str, object] | None, project_dir: Path = PROJECT_ROOT
-) -> dict[str, object]:
-    """The dbt var production_environments as ingestion read it. `--vars` may repeat it but
-    not change it: the deployments ingestion fetched shipped commits for would differ."""
-    configured = production_environments(project_dir)
-    given = (dbt_vars or {}).get("production_environments")
-    same = isinstance(given, list) and {str(env).lower() for env in given} == {
-        env.lower() for env in configured
-    }
-    if given is not None and not same:
-        raise ConfigError(
-            f"--vars production_environments = {given!r} differs from {configured!r}, which "
-            "`kpibridge ingest` used: set it once, as [kpibridge] production_environments in "
-            f"{SETTINGS_DIR / 'config.toml'}, e.g. {PRODUCTION_EXAMPLE}"
-        )
-    return {"production_environments": configured}
+    return value

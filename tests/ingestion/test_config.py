@@ -62,6 +62,9 @@ def test_a_scale_below_one_is_refused_with_the_fix(capsys: pytest.CaptureFixture
 
 def test_production_environments_default_to_the_dbt_var() -> None:
     assert production_environments() == ["production", "prod"]  # dbt_project.yml
+    assert production_vars({}) == {}  # dbt reads the same default itself
+    with pytest.raises(ConfigError, match=r"differs from \['production', 'prod'\]"):
+        production_vars({"production_environments": ["live"]})
 
 
 def test_production_environments_are_set_once_for_ingest_and_build(
