@@ -32,6 +32,7 @@ kpi_cards(rows, ctx)
 st.subheader(f"All teams at a glance, {ctx.period}")
 everyone = review_rows(ctx)
 active = everyone[everyone["is_active"].astype(bool)]
+by_team = dict(tuple(active.groupby("team_key", sort=False)))
 glance = pd.DataFrame(
     [
         {
@@ -45,7 +46,7 @@ glance = pd.DataFrame(
             "No data": int(part["value"].isna().sum()),
         }
         for team in ctx.team_names
-        if not (part := active[active["team_key"] == team]).empty
+        if (part := by_team.get(team)) is not None
     ]
 )
 st.dataframe(glance, hide_index=True, width="stretch")

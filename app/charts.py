@@ -106,7 +106,7 @@ def trend_chart(
     )
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
     # one line segment per run of periods with values: a gap breaks the line (never a 0)
-    line = base.mark_line(color=DATA_COLOUR, strokeWidth=2).encode(detail="segment:N")
+    line = base.mark_line(color=DATA_COLOUR, strokeWidth=2).encode(detail=alt.Detail("segment:N"))
     points = base.mark_point(filled=True, size=80, opacity=1).encode(
         color=alt.Color(
             "sample:N",
@@ -121,7 +121,7 @@ def trend_chart(
             scale=alt.Scale(domain=["complete", "in progress"], range=["circle", "triangle-up"]),
         ),
     )
-    labels = base.mark_text(dy=-12, fontSize=10, color="#555555").encode(text="n:N")
+    labels = base.mark_text(dy=-12, fontSize=10, color="#555555").encode(text=alt.Text("n:N"))
     layers = [highlight, line, points, labels]
     if not lines.empty:
         names = list(lines["line"])
@@ -129,7 +129,7 @@ def trend_chart(
             alt.Chart(lines)
             .mark_rule(strokeWidth=2)
             .encode(
-                y="y:Q",
+                y=alt.Y("y:Q"),
                 color=alt.Color(
                     "line:N",
                     title="Reference",
@@ -219,7 +219,7 @@ def distribution_chart(values: pd.Series, title: str, unit_words: str) -> alt.La
         alt.Chart(marks)
         .mark_rule(strokeWidth=2)
         .encode(
-            x="value:Q",
+            x=alt.X("value:Q"),
             color=alt.Color(
                 "statistic:N",
                 title="Marker",
@@ -230,7 +230,7 @@ def distribution_chart(values: pd.Series, title: str, unit_words: str) -> alt.La
                 scale=alt.Scale(domain=["median", "90th percentile"], range=[[1, 0], [6, 3]]),
                 legend=None,
             ),
-            tooltip=["statistic:N", alt.Tooltip("value:Q", format=",.1f")],
+            tooltip=[alt.Tooltip("statistic:N"), alt.Tooltip("value:Q", format=",.1f")],
         )
     )
     return alt.layer(bars, rules).properties(
@@ -264,7 +264,7 @@ def say_do_chart(sprints: pd.DataFrame) -> alt.Chart:
         ],
     )
     bars = base.mark_bar(color=DATA_COLOUR, size=18)
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="delivered:N")
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("delivered:N"))
     return (bars + text).properties(height=alt.Step(30))
 
 
@@ -330,7 +330,11 @@ def pair_chart(both: pd.DataFrame) -> alt.FacetChart:
             x=alt.X("month_label:O", sort=order, title="Month", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
             color=alt.Color("series:N", legend=None),
-            tooltip=["series:N", "month_label:O", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip("month_label:O"),
+                alt.Tooltip("value:Q", format=",.2f"),
+            ],
         )
         .properties(height=160, width=600)
         .facet(row=alt.Row("series:N", title=None))

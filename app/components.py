@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from functools import lru_cache
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -13,17 +18,26 @@ from app.format import (
     period_label,
     value_with_evidence,
 )
+from app.marts import Marts
 from app.review import assess
+from app.settings import Settings
 from app.state import Context, csv_download
 from app.tables import TARGET_LEGEND, scorecard_table
+
+VALIDATE_CHARTS_ENV = "KPIBRIDGE_VALIDATE_CHARTS"
 
 
 def review_rows(ctx: Context) -> pd.DataFrame:
     """Every team x KPI for the selected period, judged (trend, n too small, targets met)."""
-    rows = queries.period_scorecard(
-        ctx.db, ctx.grain, ctx.period_start, ctx.settings.baseline_months
-    )
-    return assess(rows, ctx.settings)
+    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings).copy()
+
+
+@lru_cache(maxsize=1)
+def _judged(db: Marts, grain: str, period_start: date, settings: Settings) -> pd.DataFrame:
+    # a page asks for the same rows several times (cards, tables, every team): judged once
+    # per render, since each render has its own Marts snapshot
+    rows = queries.period_scorecard(db, grain, period_start, settings.baseline_months)
+    return assess(rows, settings)
 
 
 def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:
@@ -32,6 +46,17 @@ def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFram
     if active_only:
         rows = rows[rows["is_active"].astype(bool)].head(5)
     return rows.reset_index(drop=True)
+
+
+def show_chart(chart: alt.TopLevelMixin) -> None:
+    """Draw an Altair chart at full width. Altair's JSON-schema check of the spec costs about
+    two thirds of a chart's render time, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is
+    set: the app tests set it and check every chart the pages draw."""
+    validate = bool(os.environ.get(VALIDATE_CHARTS_ENV))
+    # as st.altair_chart does: no Altair default theme (its fixed view size), data inline
+    with alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict(validate=validate)
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def kpi_cards(rows: pd.DataFrame, ctx: Context) -> None:
@@ -91,9 +116,7 @@ def kpi_trend_block(
     small = small_flags(series, aggregation, ctx.settings.min_sample_size)
     rows = team_rows(ctx, team)
     lines = reference_frame(next(rows[rows["kpi_id"] == kpi_id].itertuples()))
-    st.altair_chart(
-        trend_chart(series, unit, lines, ctx.grain, [ctx.period_start], small), width="stretch"
-    )
+    show_chart(trend_chart(series, unit, lines, ctx.grain, [ctx.period_start], small))
     notes = [f"Shaded: {ctx.period}, the review period. Each point shows its n"]
     if any(small):
         notes.append(

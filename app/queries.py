@@ -194,42 +194,71 @@ def lead_time_stages(db: Marts, team: str, grain: str, until: date) -> pd.DataFr
     )
 
 
-def sprints_ending(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
-    """Sprints that ended in [start, end), team names joined."""
-    clause, params = team_clause("s.team_key", team)
+def _items_in(
+    db: Marts,
+    team: str,
+    start: date,
+    end: date,
+    *,
+    columns: str,
+    table: str,
+    time_column: str,
+    order: str,
+) -> pd.DataFrame:
+    """Rows of a per-item mart (aliased `x`) whose time_column falls in [start, end), with the
+    team's display name; `columns` and `order` name the mart's columns as x.<column>."""
+    clause, params = team_clause("x.team_key", team)
     return db.df(
-        "select s.sprint_name, coalesce(t.team_name, s.team_key) as team_name, s.state, "
-        "s.start_at, s.end_at, s.issues_at_start, s.issues_added_after_start, "
-        "s.issues_done_of_committed, s.say_do_ratio "
-        "from sprints as s left join teams as t on t.team_key = s.team_key "
-        "where s.end_at >= ? and s.end_at < ?" + clause + " order by team_name, s.start_at",
+        f"select {columns}, coalesce(t.team_name, x.team_key) as team_name "
+        f"from {table} as x left join teams as t on t.team_key = x.team_key "
+        f"where x.{time_column} >= ? and x.{time_column} < ?{clause} order by {order}",
         [start, end, *params],
+    )
+
+
+def sprints_ending(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
+    """Sprints that ended in [start, end)."""
+    return _items_in(
+        db,
+        team,
+        start,
+        end,
+        columns="x.sprint_name, x.state, x.start_at, x.end_at, x.issues_at_start, "
+        "x.issues_added_after_start, x.issues_done_of_committed, x.say_do_ratio",
+        table="sprints",
+        time_column="end_at",
+        order="team_name, x.start_at",
     )
 
 
 def changes_shipped(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
     """Changes whose shipping deployment falls in [start, end): no titles, no people."""
-    clause, params = team_clause("c.team_key", team)
-    return db.df(
-        "select c.repo, c.pull_number, coalesce(t.team_name, c.team_key) as team_name, "
-        "c.merged_at, c.deployed_at, c.coding_hours, c.pickup_hours, c.review_hours, "
-        "c.deploy_hours, c.lead_time_hours, c.is_rework, c.jira_issue_key, c.html_url "
-        "from changes as c left join teams as t on t.team_key = c.team_key "
-        "where c.deployed_at >= ? and c.deployed_at < ?" + clause + " order by c.deployed_at desc",
-        [start, end, *params],
+    return _items_in(
+        db,
+        team,
+        start,
+        end,
+        columns="x.repo, x.pull_number, x.merged_at, x.deployed_at, x.coding_hours, "
+        "x.pickup_hours, x.review_hours, x.deploy_hours, x.lead_time_hours, x.is_rework, "
+        "x.jira_issue_key, x.html_url",
+        table="changes",
+        time_column="deployed_at",
+        order="x.deployed_at desc",
     )
 
 
 def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
     """Jira issues done in [start, end), team level."""
-    clause, params = team_clause("w.team_key", team)
-    return db.df(
-        "select w.issue_key, coalesce(t.team_name, w.team_key) as team_name, w.issue_type, "
-        "w.work_category, w.priority_name, w.done_at, w.cycle_time_days, w.times_reopened, "
-        "w.html_url "
-        "from work_items as w left join teams as t on t.team_key = w.team_key "
-        "where w.done_at >= ? and w.done_at < ?" + clause + " order by w.done_at desc",
-        [start, end, *params],
+    return _items_in(
+        db,
+        team,
+        start,
+        end,
+        columns="x.issue_key, x.issue_type, x.work_category, x.priority_name, x.done_at, "
+        "x.cycle_time_days, x.times_reopened, x.html_url",
+        table="work_items",
+        time_column="done_at",
+        order="x.done_at desc",
     )
 
 
@@ -316,13 +345,20 @@ def source_loads(db: Marts) -> pd.DataFrame:
     return db.df("select * from source_loads order by source_system, table_name")
 
 
+def published_tables(db: Marts) -> list[str]:
+    """The marts file's tables: the published list (models and seeds tagged `published` in
+    dbt), without the per-item marts when the build withheld them (var publish_item_marts)."""
+    return list(
+        db.df(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'main' order by table_name"
+        )["table_name"]
+    )
+
+
 def table_row_counts(db: Marts) -> pd.DataFrame:
-    """Rows per published table: the marts file holds exactly the published list (the models
-    and seeds tagged `published` in dbt), so it is read from the file's own catalogue."""
-    tables = db.df(
-        "select table_name from information_schema.tables "
-        "where table_schema = 'main' order by table_name"
-    )["table_name"]
+    """Rows per published table, read from the file's own catalogue."""
+    tables = published_tables(db)
     counts = " union all ".join(
         # names from the file's catalogue, quoted as identifiers
         f"select '{t}' as table_name, count(*) as row_count from \"{t}\""
@@ -331,23 +367,30 @@ def table_row_counts(db: Marts) -> pd.DataFrame:
     return db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
 
 
+# (what, fact table, event time, which rows): the dates each fact covers
+COVERAGE = (
+    ("Deployments (GitHub)", "deployments", "deployed_at", "is_successful_production"),
+    ("Pull requests (GitHub)", "changes", "merged_at", "merged_at is not null"),
+    ("Incidents (PagerDuty)", "incidents", "created_at", "true"),
+    ("Work items (Jira)", "work_items", "created_at", "true"),
+)
+
+
 def coverage(db: Marts, team: str) -> pd.DataFrame:
-    """First and last event per fact table for the team: which dates the data cover."""
-    clause_d, p_d = team_clause("team_key", team)
+    """First and last event per published fact table for the team: which dates the data
+    cover (none when the build withheld the per-item marts)."""
+    clause, params = team_clause("team_key", team)
+    published = set(published_tables(db))
+    facts = [fact for fact in COVERAGE if fact[1] in published]
+    if not facts:
+        return pd.DataFrame(columns=["data", "first_event", "last_event", "events"])
     return db.df(
-        "select 'Deployments (GitHub)' as data, min(deployed_at) as first_event, "
-        "max(deployed_at) as last_event, count(*) as events from deployments "
-        "where is_successful_production"
-        + clause_d
-        + " union all select 'Pull requests (GitHub)', min(merged_at), max(merged_at), count(*) "
-        "from changes where merged_at is not null"
-        + clause_d
-        + " union all select 'Incidents (PagerDuty)', min(created_at), max(created_at), count(*) "
-        "from incidents where true"
-        + clause_d
-        + " union all select 'Work items (Jira)', min(created_at), max(created_at), count(*) "
-        "from work_items where true" + clause_d,
-        [*p_d, *p_d, *p_d, *p_d],
+        " union all ".join(
+            f"select '{what}' as data, min({time}) as first_event, max({time}) as last_event, "
+            f"count(*) as events from {table} where {rows}{clause}"
+            for what, table, time, rows in facts
+        ),
+        params * len(facts),
     )
 
 

@@ -57,18 +57,21 @@ def target_met(value: Any, target: Any, direction: Any) -> bool | None:
 def assess(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Add too_small, trend, short_term_met and long_term_met to period_scorecard rows."""
     out = rows.copy()
-    out["too_small"] = [
-        is_too_small(r.sample_size, r.aggregation, settings.min_sample_size)
-        and not is_missing(r.value)
-        for r in out.itertuples()
+    # plain lists: iterating pandas' Arrow-backed columns element by element is slow
+    value, baseline, direction = (out[c].tolist() for c in ("value", "baseline", "direction"))
+    out["too_small"] = too_small = [
+        is_too_small(n, aggregation, settings.min_sample_size) and not is_missing(v)
+        for n, aggregation, v in zip(
+            out["sample_size"].tolist(), out["aggregation"].tolist(), value, strict=True
+        )
     ]
     out["trend"] = [
-        trend(r.value, r.baseline, r.direction, r.too_small, settings.flat_tolerance_pct)
-        for r in out.itertuples()
+        trend(v, b, d, small, settings.flat_tolerance_pct)
+        for v, b, d, small in zip(value, baseline, direction, too_small, strict=True)
     ]
     for column in ("short_term", "long_term"):
         out[f"{column}_met"] = [
             target_met(v, t, d)
-            for v, t, d in zip(out["value"], out[f"{column}_target"], out["direction"], strict=True)
+            for v, t, d in zip(value, out[f"{column}_target"].tolist(), direction, strict=True)
         ]
     return out

@@ -209,6 +209,18 @@ def page(title: str, intro: str) -> Context:
     return context
 
 
+def withheld(ctx: Context, table: str, what: str) -> bool:
+    """True, with a note, when the build left the per-item mart `table` out of the marts file."""
+    if table in queries.published_tables(ctx.db):
+        return False
+    st.info(
+        f"{what} are not published by this installation: the build withholds the per-item "
+        "marts (var publish_item_marts = false, see SECURITY.md). The KPI values keep their "
+        "evidence counts."
+    )
+    return True
+
+
 def csv_download(frame: pd.DataFrame, label: str, file_stem: str) -> None:
     """A CSV of exactly the rows a chart or table shows."""
     st.download_button(

@@ -18,9 +18,9 @@ from typing import Any
 import duckdb
 
 from ingestion import seed_failures, warehouse_lock
-from ingestion.config import ConfigError, production_vars
+from ingestion.config import ConfigError, production_vars, project_vars
 from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
-from ingestion.published import ManifestError, PublishedMart, published_marts
+from ingestion.published import ITEM_MARTS_VAR, ManifestError, PublishedMart, published_marts
 from ingestion.salt import DemoSaltRefused, salt_vars
 from ingestion.warehouse_check import WarehouseDamaged, check_readable
 
@@ -84,6 +84,7 @@ def build_warehouse(
         resolved_vars = salt_vars(dbt_vars) | production_vars(dbt_vars, Path(project_dir))
     except (DemoSaltRefused, ConfigError) as exc:
         raise BuildError(str(exc)) from None
+    item_marts = publishes_item_marts(resolved_vars, Path(project_dir))
     if target != DEFAULT_TARGET:
         _build_on_engine(target, select, project_dir, {**prepare_engine(target), **resolved_vars})
         return
@@ -104,7 +105,12 @@ def build_warehouse(
                 warehouse,
                 timeout,
             )
-            publish_marts(warehouse, Path(marts_path), project_dir=project_dir)
+            publish_marts(
+                warehouse,
+                Path(marts_path),
+                project_dir=project_dir,
+                item_marts=item_marts,
+            )
     except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
         raise BuildError(str(exc)) from None
 
@@ -229,12 +235,31 @@ def _failed_results(run_result: object) -> list[Any]:
     ]
 
 
+def publishes_item_marts(dbt_vars: Mapping[str, object], project_dir: Path) -> bool:
+    """Var publish_item_marts: from the build's vars, else dbt_project.yml (default true)."""
+    if ITEM_MARTS_VAR in dbt_vars:
+        value = dbt_vars[ITEM_MARTS_VAR]
+    else:
+        value = project_vars(project_dir).get(ITEM_MARTS_VAR, True)
+    if not isinstance(value, bool):
+        raise BuildError(
+            f"var {ITEM_MARTS_VAR} must be true or false, got {value!r}: e.g. "
+            f"`kpibridge build --vars '{{\"{ITEM_MARTS_VAR}\": false}}'`"
+        )
+    return value
+
+
 def publish_marts(
-    warehouse: Path, marts_path: Path, project_dir: Path | str = REPO_ROOT
+    warehouse: Path,
+    marts_path: Path,
+    project_dir: Path | str = REPO_ROOT,
+    item_marts: bool = True,
 ) -> list[str]:
     """Copy the published marts and seeds (tagged `published` in dbt) into a new file, then
-    swap it in. Returns the published table names."""
-    published = _published(warehouse, project_dir)
+    swap it in; the per-item marts only when item_marts. Returns the published table names."""
+    published = [
+        mart for mart in _published(warehouse, project_dir) if item_marts or not mart.per_item
+    ]
     marts_path = marts_path.resolve()
     marts_path.parent.mkdir(parents=True, exist_ok=True)
     staging = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.tmp")

@@ -51,12 +51,13 @@ def export_marts(
     published = published_marts(project_dir)
     with duckdb.connect(str(source), read_only=True) as con:
         present = {name for (name,) in con.execute("show tables").fetchall()}
-        missing = [mart.name for mart in published if mart.name not in present]
+        # per-item marts are absent when the build withheld them (var publish_item_marts)
+        missing = [m.name for m in published if m.name not in present and not m.per_item]
         if missing:
             raise ExportError(
                 f"{source} lacks published marts {', '.join(missing)}: rerun `kpibridge build`"
             )
-        exported = [_export_one(con, mart, target) for mart in published]
+        exported = [_export_one(con, mart, target) for mart in published if mart.name in present]
     manifest = {"source": str(source), "format": "parquet", "marts": [asdict(m) for m in exported]}
     (target / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
     return exported

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PUBLISHED_TAG = "published"
+# dbt var: false leaves the per-item marts out of the marts file and the export
+ITEM_MARTS_VAR = "publish_item_marts"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,6 +27,9 @@ class PublishedMart:
     resource_type: str  # model or seed
     description: str
     columns: dict[str, str]  # documented column -> description
+    # one row per item whose id leads back to a person in the source tool: left out of the
+    # marts file and the export when var publish_item_marts is false (SECURITY.md)
+    per_item: bool = False
 
 
 def manifest_path(project_dir: Path | str = REPO_ROOT) -> Path:
@@ -54,6 +59,7 @@ def published_marts(project_dir: Path | str = REPO_ROOT) -> list[PublishedMart]:
                 column: " ".join((spec.get("description") or "").split())
                 for column, spec in (node.get("columns") or {}).items()
             },
+            per_item=bool((node.get("config") or {}).get("meta", {}).get("per_item")),
         )
         for node in nodes.values()
         if node.get("resource_type") in ("model", "seed") and PUBLISHED_TAG in node.get("tags", [])

@@ -10,3 +10,18 @@
         else md5('{{ var("pseudonymisation_salt") }}' || cast({{ column }} as {{ dbt.type_string() }}))
     end
 {%- endmacro %}
+
+{#- on-run-start: a `dbt` run by hand refuses the committed demo salt the way `kpibridge build`
+    does, so no real build publishes pseudonyms anyone can recompute from a known login. -#}
+{% macro refuse_demo_salt() -%}
+    {%- if var('pseudonymisation_salt') == 'kpibridge-demo-salt' and not var('allow_demo_salt') -%}
+        {{ exceptions.raise_compiler_error(
+            "var pseudonymisation_salt is the committed demo salt (dbt_project.yml): anyone who "
+            ~ "knows a login could recompute its pseudonym. Set your own long random secret: "
+            ~ "`export KPIBRIDGE_SALT=\"$(openssl rand -hex 32)\"` (read by dbt_project.yml), or "
+            ~ "`--vars '{\"pseudonymisation_salt\": \"...\"}'`; on simulated data pass "
+            ~ "`--vars '{\"allow_demo_salt\": true}'`. Keep the salt: a new one changes every "
+            ~ "pseudonym."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}

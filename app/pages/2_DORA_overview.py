@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import queries
 from app.charts import team_lines_chart, tier_grid_chart
-from app.components import kpi_cards, review_rows
+from app.components import kpi_cards, review_rows, show_chart
 from app.dora import dora_comparison
 from app.state import csv_download, page
 
@@ -25,7 +25,7 @@ kpi_cards(mine, ctx)
 
 st.subheader(f"Teams side by side, {ctx.period}")
 table = dora_comparison(rows, ctx.team_names, ctx.settings.min_sample_size)
-st.altair_chart(tier_grid_chart(table), width="stretch")
+show_chart(tier_grid_chart(table))
 st.caption(
     "Colour: DORA tier (deployment frequency is tiered on deployment days per week). "
     "Grey: no tier (rework rate has no DORA benchmark yet; no data; or n too small). Each cell "
@@ -49,6 +49,4 @@ for index, kpi_id in enumerate(queries.DORA_KPIS):
     term = terms.loc[kpi_id]
     part = series[series["kpi_id"] == kpi_id]
     with columns[index % 2]:
-        st.altair_chart(
-            team_lines_chart(part, ctx.grain, term["unit"], term["name"]), width="stretch"
-        )
+        show_chart(team_lines_chart(part, ctx.grain, term["unit"], term["name"]))

@@ -8,9 +8,9 @@ import streamlit as st
 
 from app import queries
 from app.charts import distribution_chart, investment_chart, say_do_chart, stage_share_chart
-from app.components import kpi_trend_block
+from app.components import kpi_trend_block, show_chart
 from app.format import STAGE_WORDS, format_number, format_value, hours_words, is_missing
-from app.state import csv_download, page
+from app.state import csv_download, page, withheld
 
 STAGES = ("coding", "pickup", "review", "deploy")
 
@@ -23,7 +23,11 @@ ctx = page(
 # --- lead-time stages -----------------------------------------------------------------------
 st.subheader(f"Lead time for changes by stage, {ctx.period}")
 flow = queries.lead_time_stages(ctx.db, ctx.team, ctx.grain, ctx.period_start)
-changes = queries.changes_shipped(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
+changes = (
+    queries.changes_shipped(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
+    if "changes" in queries.published_tables(ctx.db)
+    else None
+)
 selected = flow[pd.to_datetime(flow["period_start"]).dt.date == ctx.period_start]
 if selected.empty or is_missing(selected.iloc[0]["bottleneck_stage"]):
     st.info(f"No shipped changes in {ctx.period}: no bottleneck can be named.")
@@ -36,13 +40,13 @@ else:
         f"**Bottleneck in {ctx.period}:** changes spent the largest share of their lead time in "
         f"**{STAGE_WORDS.get(stage, stage)}**: {format_number(r[f'{stage}_share_pct'])} % of "
         f"the lead time, a median of {format_value(r[f'{stage}_hours_p50'], 'hours')} "
-        f"(n = {n:,} changes with all four stages measured, of {len(changes):,} shipped; the "
-        "others had no review"
+        f"(n = {n:,} changes with all four stages measured"
+        + ("" if changes is None else f", of {len(changes):,} shipped; the others had no review")
         + (", too few to name a bottleneck with confidence" if small else "")
         + ")."
     )
 if not flow.empty:
-    st.altair_chart(stage_share_chart(flow, ctx.grain, STAGES), width="stretch")
+    show_chart(stage_share_chart(flow, ctx.grain, STAGES))
     st.caption(
         "Each bar is one period's lead time split by stage (shares of the summed stage medians, "
         "as the text above); hover for the median hours and n."
@@ -64,27 +68,29 @@ if not flow.empty:
 st.subheader(f"Distributions in {ctx.period}")
 left, right = st.columns(2)
 with left:
-    lead = changes["lead_time_hours"].dropna()
-    st.markdown(
-        f"**Lead time for changes** (n = {len(lead):,} changes shipped): median "
-        f"{hours_words(lead.median())}, 90th percentile {hours_words(lead.quantile(0.9))}."
-        if len(lead)
-        else "**Lead time for changes:** no changes shipped in the period."
-    )
-    if len(lead):
-        st.altair_chart(distribution_chart(lead, "Lead time", "hours"), width="stretch")
-items = queries.work_items_done(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
+    if not withheld(ctx, "changes", "Lead-time distributions"):
+        lead = changes["lead_time_hours"].dropna()
+        st.markdown(
+            f"**Lead time for changes** (n = {len(lead):,} changes shipped): median "
+            f"{hours_words(lead.median())}, 90th percentile {hours_words(lead.quantile(0.9))}."
+            if len(lead)
+            else "**Lead time for changes:** no changes shipped in the period."
+        )
+        if len(lead):
+            show_chart(distribution_chart(lead, "Lead time", "hours"))
 with right:
-    cycle = items["cycle_time_days"].dropna()
-    st.markdown(
-        f"**Cycle time of Jira work items** (n = {len(cycle):,} done): median "
-        f"{format_value(cycle.median(), 'days')}, 90th percentile "
-        f"{format_value(cycle.quantile(0.9), 'days')}."
-        if len(cycle)
-        else "**Cycle time:** no work items done in the period."
-    )
-    if len(cycle):
-        st.altair_chart(distribution_chart(cycle, "Cycle time", "days"), width="stretch")
+    if not withheld(ctx, "work_items", "Cycle-time distributions"):
+        items = queries.work_items_done(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
+        cycle = items["cycle_time_days"].dropna()
+        st.markdown(
+            f"**Cycle time of Jira work items** (n = {len(cycle):,} done): median "
+            f"{format_value(cycle.median(), 'days')}, 90th percentile "
+            f"{format_value(cycle.quantile(0.9), 'days')}."
+            if len(cycle)
+            else "**Cycle time:** no work items done in the period."
+        )
+        if len(cycle):
+            show_chart(distribution_chart(cycle, "Cycle time", "days"))
 
 st.markdown(f"**Cycle time per {ctx.grain}** (median, days)")
 kpi_trend_block(ctx, ctx.team, "jira_cycle_time", "days", "median")
@@ -103,7 +109,7 @@ else:
         f"({format_value(100.0 * done / committed, 'pct')}); "
         f"{int(sprints['issues_added_after_start'].sum()):,} issues were added after they started."
     )
-    st.altair_chart(say_do_chart(closed), width="stretch")
+    show_chart(say_do_chart(closed))
     st.caption("One bar per sprint and team; never summed across teams.")
     table = closed.rename(
         columns={
@@ -126,7 +132,7 @@ if mix.empty:
     st.info("No done work items yet.")
 else:
     mix = mix.assign(category=mix["work_category"].fillna("uncategorised").str.replace("_", " "))
-    st.altair_chart(investment_chart(mix, ctx.grain), width="stretch")
+    show_chart(investment_chart(mix, ctx.grain))
     now = mix[pd.to_datetime(mix["period_start"]).dt.date == ctx.period_start]
     if not now.empty:
         total = int(now["items"].sum())

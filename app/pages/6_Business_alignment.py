@@ -8,6 +8,7 @@ import streamlit as st
 from app import queries
 from app.alignment import judge_pairs
 from app.charts import pair_chart
+from app.components import show_chart
 from app.state import csv_download, page
 
 ctx = page(
@@ -59,7 +60,7 @@ else:
         ],
         ignore_index=True,
     )
-    st.altair_chart(pair_chart(both), width="stretch")
+    show_chart(pair_chart(both))
     st.caption(f"{pair['Verdict']}: {pair['Why']}. Months up to the end of {ctx.period}.")
 
 if not without.empty:

@@ -7,21 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from app import page_scripts
+from app.components import VALIDATE_CHARTS_ENV
 from tests.conftest import REPO_ROOT, Built
 
 APP_DIR = REPO_ROOT / "app"
-PAGES = (
-    "Home.py",
-    "pages/1_Scorecard.py",
-    "pages/2_DORA_overview.py",
-    "pages/3_Trends.py",
-    "pages/4_Delivery_flow.py",
-    "pages/5_Reliability.py",
-    "pages/6_Business_alignment.py",
-    "pages/7_Drill_down.py",
-    "pages/8_Glossary.py",
-    "pages/9_Data_health.py",
-)
+PAGES = tuple(page_scripts())
+
+
+@pytest.fixture(autouse=True)
+def validate_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app skips Altair's schema check at render time; under test every chart gets it."""
+    monkeypatch.setenv(VALIDATE_CHARTS_ENV, "1")
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP_DIR, PAGES
+from tests.conftest import Built
 
 Q3 = date(2026, 7, 1)
 AUGUST, OCTOBER = date(2026, 8, 1), date(2026, 10, 1)
@@ -430,3 +431,38 @@ def test_rebuilt_file_is_picked_up(marts: Path, tmp_path: Path) -> None:
     at.run()
     assert not at.exception
     assert cards(at)["Deployment frequency"]["value"] == "12,345 deploys/week"
+
+
+WITHHELD_PAGES = {
+    "pages/4_Delivery_flow.py": ["Lead-time distributions", "Cycle-time distributions"],
+    "pages/5_Reliability.py": ["Incident lists"],
+    "pages/7_Drill_down.py": [
+        "Deployment lists",
+        "Change lists",
+        "Incident lists",
+        "Work-item lists",
+    ],
+    "pages/9_Data_health.py": ["Coverage dates", "Data-quality findings"],
+}
+
+
+def test_pages_without_the_per_item_marts(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """publish_item_marts = false: the marts file has no per-item mart, and the pages that
+    list items say so instead of failing; the KPI pages are unchanged."""
+    from ingestion.build import publish_marts
+
+    marts = tmp_path / "marts.duckdb"
+    tables = publish_marts(built.warehouse, marts, item_marts=False)
+    withheld = {"changes", "deployments", "incidents", "work_items", "data_quality_findings"}
+    assert withheld.isdisjoint(tables)
+    assert {"kpi_values", "kpi_scorecard", "sprints", "lead_time_bottlenecks"} <= set(tables)
+    monkeypatch.setenv("KPIBRIDGE_MARTS", str(marts))
+    for page in PAGES:
+        at = open_page(page, "checkout", "quarter", Q3)
+        words = text(at)
+        for what in WITHHELD_PAGES.get(page, []):
+            assert f"{what} are not published by this installation" in words, (page, what)
+        if page not in WITHHELD_PAGES:
+            assert "not published by this installation" not in words, page
