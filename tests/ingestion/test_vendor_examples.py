@@ -268,8 +268,10 @@ def test_every_model_builds_on_the_vendor_examples(example_warehouse: Path) -> N
     from ingestion.build import release_dbt_duckdb, run_dbt
 
     try:
-        run_dbt(["seed"], example_warehouse)
-        run_dbt(["run"], example_warehouse)
+        # the examples' people are the vendors' sample accounts: the demo salt is fine
+        demo_salt = ["--vars", '{"allow_demo_salt": true}']
+        run_dbt(["seed", *demo_salt], example_warehouse)
+        run_dbt(["run", *demo_salt], example_warehouse)
     finally:
         release_dbt_duckdb()
     assert _count(example_warehouse, "marts.deployments") == 1
