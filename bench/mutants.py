@@ -28,6 +28,7 @@ DELIVERY = "models/intermediate/delivery/int_kpi_values__delivery.sql"
 CHANGES = "models/intermediate/delivery/int_changes_shipped.sql"
 DEPLOYMENTS = "models/intermediate/delivery/int_deployments_unioned.sql"
 RELIABILITY = "models/intermediate/reliability/int_kpi_values__reliability.sql"
+FAILURES = "models/intermediate/reliability/int_deployment_failures.sql"
 LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
 INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
 BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
@@ -38,6 +39,7 @@ KPI_VALUES = "models/marts/kpis/kpi_values.sql"
 SCORECARD = "models/marts/kpis/kpi_scorecard.sql"
 BOTTLENECKS = "models/marts/delivery/lead_time_bottlenecks.sql"
 MACROS = "macros/aggregates.sql"
+PERIODS_MACROS = "macros/periods.sql"
 
 SQL_MUTANTS = (
     # delivery KPIs
@@ -82,20 +84,20 @@ SQL_MUTANTS = (
         (_unit("int_kpi_values__delivery"),),
     ),
     Mutant(
-        "delivery-merge-period-end-inclusive",
-        DELIVERY,
-        "and merged_changes.event_at < periods.period_end",
-        "and merged_changes.event_at <= periods.period_end",
-        "period end exclusive -> inclusive",
-        (_unit("int_kpi_values__delivery"),),
+        "period-week-starts-sunday",
+        PERIODS_MACROS,
+        "when 'week' then cast({{ dbt.date_trunc('week', ts) }} as date)",
+        "when 'week' then cast({{ dbt.dateadd('day', -1, dbt.date_trunc('week', ts)) }} as date)",
+        "period start shifted",
+        ("dbt:test_type:unit",),
     ),
     Mutant(
-        "delivery-deploy-period-start-exclusive",
-        DELIVERY,
-        "on production_deployments.event_at >= periods.period_start",
-        "on production_deployments.event_at > periods.period_start",
-        "period start inclusive -> exclusive",
-        (_unit("int_kpi_values__delivery"),),
+        "period-quarter-as-month",
+        PERIODS_MACROS,
+        "when 'quarter' then cast({{ dbt.date_trunc('quarter', ts) }} as date)",
+        "when 'quarter' then cast({{ dbt.date_trunc('month', ts) }} as date)",
+        "wrong grain",
+        ("dbt:test_type:unit",),
     ),
     Mutant(
         "delivery-deployment-days-not-distinct",
@@ -200,22 +202,22 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-recovery-first-resolution",
-        RELIABILITY,
+        FAILURES,
         "max(incidents.resolved_at) as last_resolved_at",
         "min(incidents.resolved_at) as last_resolved_at",
         "last -> first",
-        (_unit("int_kpi_values__reliability"),),
+        (_unit("int_deployment_failures"),),
     ),
     Mutant(
         "reliability-recovery-keeps-partly-resolved",
-        RELIABILITY,
+        FAILURES,
         # the first of two such conditions: the one that gives the recovery its span
         "when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents\n"
         "                then {{ kpibridge.hours_between(",
         "when deployment_incidents.resolved_incidents > 0\n"
         "                then {{ kpibridge.hours_between(",
         "condition weakened",
-        (_unit("int_kpi_values__reliability"),),
+        (_unit("int_deployment_failures"),),
     ),
     Mutant(
         "reliability-mttr-by-created",
@@ -227,11 +229,11 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-cfr-counts-unlinked",
-        RELIABILITY,
-        "case when deployment_incidents.deployment_key is not null then 1 else 0 end",
-        "case when deployment_incidents.deployment_key is null then 1 else 0 end",
+        FAILURES,
+        "deployment_incidents.deployment_key is not null as is_change_failure",
+        "deployment_incidents.deployment_key is null as is_change_failure",
         "condition flip",
-        (_unit("int_kpi_values__reliability"),),
+        (_unit("int_deployment_failures"),),
     ),
     Mutant(
         "reliability-availability-day-short",
@@ -406,11 +408,11 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "deployments-previous-across-repos",
-        "models/marts/delivery/deployments.sql",
+        "models/intermediate/delivery/int_deployments_sequenced.sql",
         "lag(deployment_key) over (partition by repo order by deployed_at, deployment_key)",
         "lag(deployment_key) over (order by deployed_at, deployment_key)",
         "dropped partition",
-        (_unit("deployments"),),
+        (_unit("int_deployments_sequenced"),),
     ),
     Mutant(
         "sprints-say-do-open-sprints",
@@ -446,6 +448,14 @@ SQL_MUTANTS = (
         "double precision), 0), 0)",
         "null -> zero",
         ("dbt:test_type:unit",),
+    ),
+    Mutant(
+        "organisation-rollup-drops-team-rows",
+        "macros/rollup.sql",
+        "    from {{ relation }}\n    union all\n",
+        "    from {{ relation }}\n    where false\n    union all\n",
+        "dropped rows",
+        (_unit("int_kpi_values__delivery"),),
     ),
 )
 

@@ -8,6 +8,13 @@
     end
 {%- endmacro %}
 
+{#- A join condition: the int_periods row (alias `periods`) whose grain's period the timestamp
+    falls in. Every event is bucketed by period_start, here and where the KPI models compute
+    it per grain, so all KPIs agree on which week, month or quarter an event belongs to. -#}
+{% macro in_period(ts, periods='periods') -%}
+    {{ periods }}.period_start = {{ kpibridge.period_start(periods ~ '.grain', ts) }}
+{%- endmacro %}
+
 {#- The grains every KPI is computed at; int_periods and the domain KPI models cross join it. -#}
 {% macro kpi_grains() -%}
     {{ return(['week', 'month', 'quarter']) }}

@@ -48,15 +48,20 @@ def simulator() -> Iterator[Simulator]:
         yield sim
 
 
-@pytest.fixture(scope="session")
-def landed(tmp_path_factory: pytest.TempPathFactory) -> Landed:
-    """All three sources of the default org, ingested once for the session."""
-    warehouse = tmp_path_factory.mktemp("landed") / "kpibridge.duckdb"
+def land_default_org(folder: Path) -> Landed:
+    """All three sources of the default org, ingested into folder/kpibridge.duckdb."""
+    warehouse = folder / "kpibridge.duckdb"
     with Simulator(build_org()) as sim:
         results = ingest_from(sim, warehouse)
         requests = dict(sim.request_counts)
     assert not [r.error for r in results if r.error]
     return Landed(sim.org, warehouse, results, requests)
+
+
+@pytest.fixture(scope="session")
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Landed:
+    """All three sources of the default org, ingested once for the session."""
+    return land_default_org(tmp_path_factory.mktemp("landed"))
 
 
 @dataclass
@@ -75,12 +80,10 @@ class Built:
         return self.query(sql, params)[0][0]
 
 
-@pytest.fixture(scope="session")
-def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
+def build_landed(landed: Landed, folder: Path) -> Built:
     """`kpibridge build` (dbt seed + build + publish) on a copy of the landed warehouse."""
     from ingestion.build import build_warehouse
 
-    folder = tmp_path_factory.mktemp("built")
     warehouse = folder / "kpibridge.duckdb"
     warehouse.write_bytes(landed.warehouse.read_bytes())
     marts = folder / "marts.duckdb"
@@ -96,3 +99,8 @@ def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
         },
     )
     return Built(landed.org, warehouse, marts)
+
+
+@pytest.fixture(scope="session")
+def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_landed(landed, tmp_path_factory.mktemp("built"))

@@ -297,7 +297,8 @@ final as (
         {{ kpibridge.hours_between('opened_at', 'first_review_at') }} as pickup_hours,
         {{ kpibridge.hours_between('first_review_at', 'merged_at') }} as review_hours,
         {{ kpibridge.hours_between('merged_at', 'deployed_at') }} as deploy_hours,
-        {{ kpibridge.hours_between('first_commit_at', 'deployed_at') }} as lead_time_hours
+        {{ kpibridge.hours_between('first_commit_at', 'deployed_at') }} as lead_time_hours,
+        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as hours_to_merge
     from joined
 )
 

@@ -9,7 +9,7 @@ periods as (
 ),
 
 deployments as (
-    select * from {{ ref('deployments') }}
+    select * from {{ ref('int_deployments_sequenced') }}
 ),
 
 changes as (
@@ -36,8 +36,8 @@ team_sources as (
     select * from {{ ref('team_sources') }}
 ),
 
--- every event twice: for its team and for the organisation rollup
-production_deployments as (
+-- each event of a team, then again for the organisation (macro with_organisation)
+team_production_deployments as (
     select
         team_key,
         deployed_at as event_at,
@@ -45,58 +45,45 @@ production_deployments as (
         is_rework
     from deployments
     where is_successful_production and team_key is not null
-    union all
+),
+
+production_deployments as (
+    {{ kpibridge.with_organisation(
+        'team_production_deployments', ['event_at', 'is_automated', 'is_rework']) }}
+),
+
+team_merged_changes as (
     select
-        'organisation' as team_key,
-        deployed_at as event_at,
-        is_automated,
-        is_rework
-    from deployments
-    where is_successful_production and team_key is not null
+        team_key,
+        merged_at as event_at,
+        author_key,
+        lines_changed,
+        is_reviewed,
+        approvals,
+        first_review_approved,
+        commits_after_first_review,
+        hours_to_merge as open_to_merge_hours
+    from changes
+    where team_key is not null
 ),
 
 merged_changes as (
+    {{ kpibridge.with_organisation('team_merged_changes', [
+        'event_at', 'author_key', 'lines_changed', 'is_reviewed', 'approvals',
+        'first_review_approved', 'commits_after_first_review', 'open_to_merge_hours']) }}
+),
+
+team_shipped_changes as (
     select
         team_key,
-        merged_at as event_at,
-        author_key,
-        lines_changed,
-        is_reviewed,
-        approvals,
-        first_review_approved,
-        commits_after_first_review,
-        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as open_to_merge_hours
+        deployed_at as event_at,
+        lead_time_hours
     from changes
-    where team_key is not null
-    union all
-    select
-        'organisation' as team_key,
-        merged_at as event_at,
-        author_key,
-        lines_changed,
-        is_reviewed,
-        approvals,
-        first_review_approved,
-        commits_after_first_review,
-        {{ kpibridge.hours_between('opened_at', 'merged_at') }} as open_to_merge_hours
-    from changes
-    where team_key is not null
+    where team_key is not null and deployed_at is not null
 ),
 
 shipped_changes as (
-    select
-        team_key,
-        deployed_at as event_at,
-        lead_time_hours
-    from changes
-    where team_key is not null and deployed_at is not null
-    union all
-    select
-        'organisation' as team_key,
-        deployed_at as event_at,
-        lead_time_hours
-    from changes
-    where team_key is not null and deployed_at is not null
+    {{ kpibridge.with_organisation('team_shipped_changes', ['event_at', 'lead_time_hours']) }}
 ),
 
 -- Jira issues by the first and last deployment of the changes that name them
@@ -136,31 +123,22 @@ delivered_issues as (
 ),
 
 delivered_issues_rollup as (
-    select * from delivered_issues
-    union all
-    select
-        'organisation' as team_key,
-        event_at,
-        idea_to_production_days,
-        last_deployed_at,
-        is_feature_flagged,
-        rollout_days
-    from delivered_issues
+    {{ kpibridge.with_organisation('delivered_issues', [
+        'event_at', 'idea_to_production_days', 'last_deployed_at', 'is_feature_flagged',
+        'rollout_days']) }}
 ),
 
 -- escaped defects: defect-category issues found in production, by creation time
-escaped_defects as (
+team_escaped_defects as (
     select
         team_key,
         created_at as event_at
     from work_items
     where is_defect and is_found_in_production and team_key is not null
-    union all
-    select
-        'organisation' as team_key,
-        created_at as event_at
-    from work_items
-    where is_defect and is_found_in_production and team_key is not null
+),
+
+escaped_defects as (
+    {{ kpibridge.with_organisation('team_escaped_defects', ['event_at']) }}
 ),
 
 -- defects named by changes, counted in the period the change merged
@@ -176,13 +154,7 @@ defect_links as (
 ),
 
 defect_links_rollup as (
-    select * from defect_links
-    union all
-    select
-        'organisation' as team_key,
-        event_at,
-        jira_issue_key
-    from defect_links
+    {{ kpibridge.with_organisation('defect_links', ['event_at', 'jira_issue_key']) }}
 ),
 
 -- coverage reports: the percentage in the description of statuses with the coverage context
@@ -218,29 +190,18 @@ latest_coverage as (
         ) as recency
     from coverage_reports
     inner join periods
-        on coverage_reports.event_at >= periods.period_start
-        and coverage_reports.event_at < periods.period_end
+        on {{ kpibridge.in_period('coverage_reports.event_at') }}
     where coverage_reports.coverage_pct is not null
 ),
 
+latest_coverage_per_repo as (
+    select * from latest_coverage
+    where recency = 1
+),
+
 latest_coverage_rollup as (
-    select
-        team_key,
-        repo,
-        coverage_pct,
-        grain,
-        period_start
-    from latest_coverage
-    where recency = 1
-    union all
-    select
-        'organisation' as team_key,
-        repo,
-        coverage_pct,
-        grain,
-        period_start
-    from latest_coverage
-    where recency = 1
+    {{ kpibridge.with_organisation(
+        'latest_coverage_per_repo', ['repo', 'coverage_pct', 'grain', 'period_start']) }}
 ),
 
 coverage_kpis as (
@@ -262,8 +223,7 @@ escaped_defect_counts as (
         count(*) as escaped_defects
     from escaped_defects
     inner join periods
-        on escaped_defects.event_at >= periods.period_start
-        and escaped_defects.event_at < periods.period_end
+        on {{ kpibridge.in_period('escaped_defects.event_at') }}
     group by escaped_defects.team_key, periods.grain, periods.period_start
 ),
 
@@ -275,8 +235,7 @@ linked_defect_counts as (
         count(distinct defect_links_rollup.jira_issue_key) as defects
     from defect_links_rollup
     inner join periods
-        on defect_links_rollup.event_at >= periods.period_start
-        and defect_links_rollup.event_at < periods.period_end
+        on {{ kpibridge.in_period('defect_links_rollup.event_at') }}
     group by defect_links_rollup.team_key, periods.grain, periods.period_start
 ),
 
@@ -292,8 +251,7 @@ deployment_kpis as (
         sum(case when production_deployments.is_rework then 1 else 0 end) as rework
     from production_deployments
     inner join periods
-        on production_deployments.event_at >= periods.period_start
-        and production_deployments.event_at < periods.period_end
+        on {{ kpibridge.in_period('production_deployments.event_at') }}
     group by
         production_deployments.team_key,
         periods.grain,
@@ -325,8 +283,7 @@ merge_kpis as (
         count(merged_changes.open_to_merge_hours) as timed
     from merged_changes
     inner join periods
-        on merged_changes.event_at >= periods.period_start
-        and merged_changes.event_at < periods.period_end
+        on {{ kpibridge.in_period('merged_changes.event_at') }}
     group by
         merged_changes.team_key,
         periods.grain,
@@ -344,8 +301,7 @@ lead_time_kpis as (
         {{ kpibridge.percentile('shipped_changes.lead_time_hours', 0.9) }} as p90_hours
     from shipped_changes
     inner join periods
-        on shipped_changes.event_at >= periods.period_start
-        and shipped_changes.event_at < periods.period_end
+        on {{ kpibridge.in_period('shipped_changes.event_at') }}
     group by shipped_changes.team_key, periods.grain, periods.period_start
 ),
 
@@ -367,8 +323,7 @@ issue_kpis as (
             ~ 'then delivered_issues_rollup.rollout_days end') }} as median_rollout_days
     from delivered_issues_rollup
     inner join periods
-        on delivered_issues_rollup.event_at >= periods.period_start
-        and delivered_issues_rollup.event_at < periods.period_end
+        on {{ kpibridge.in_period('delivered_issues_rollup.event_at') }}
     group by delivered_issues_rollup.team_key, periods.grain, periods.period_start
 ),
 

@@ -277,16 +277,8 @@ events as (
 ),
 
 events_with_organisation as (
-    select * from events
-    union all
-    select
-        'organisation' as team_key,
-        kpi_id,
-        event_at,
-        numerator,
-        denominator,
-        measure
-    from events
+    {{ kpibridge.with_organisation(
+        'events', ['kpi_id', 'event_at', 'numerator', 'denominator', 'measure']) }}
 ),
 
 period_events as (
@@ -432,14 +424,8 @@ priority_defect_events as (
 ),
 
 priority_defect_events_with_organisation as (
-    select * from priority_defect_events
-    union all
-    select
-        'organisation' as team_key,
-        event_at,
-        defects,
-        hours_logged
-    from priority_defect_events
+    {{ kpibridge.with_organisation(
+        'priority_defect_events', ['event_at', 'defects', 'hours_logged']) }}
 ),
 
 priority_defect_periods as (
@@ -498,21 +484,8 @@ team_intervals as (
 ),
 
 intervals_with_organisation as (
-    select
-        team_key,
-        issue_id,
-        stage,
-        valid_from,
-        valid_to
-    from team_intervals
-    union all
-    select
-        'organisation' as team_key,
-        issue_id,
-        stage,
-        valid_from,
-        valid_to
-    from team_intervals
+    {{ kpibridge.with_organisation(
+        'team_intervals', ['issue_id', 'stage', 'valid_from', 'valid_to']) }}
 ),
 
 period_snapshots as (

@@ -15,11 +15,11 @@ incidents as (
 ),
 
 deployments as (
-    select * from {{ ref('deployments') }}
+    select * from {{ ref('int_deployments_sequenced') }}
 ),
 
 changes as (
-    select * from {{ ref('changes') }}
+    select * from {{ ref('int_changes_shipped') }}
 ),
 
 service_catalog as (

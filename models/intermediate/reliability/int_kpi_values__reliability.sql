@@ -29,8 +29,8 @@ links as (
     select * from {{ ref('int_incident_deployment_links') }}
 ),
 
-deployments as (
-    select * from {{ ref('deployments') }}
+deployment_failures as (
+    select * from {{ ref('int_deployment_failures') }}
 ),
 
 downtime_by_period as (
@@ -53,71 +53,32 @@ service_teams as (
     from service_catalog
 ),
 
-incident_source_teams as (
-    select distinct team_key from service_teams
-),
-
-production_deployments as (
-    select
-        deployments.deployment_key,
-        deployments.team_key,
-        deployments.deployed_at
-    from deployments
-    inner join incident_source_teams
-        on deployments.team_key = incident_source_teams.team_key
-    where deployments.is_successful_production
-        and deployments.deployed_at is not null
-),
-
 mapped_incidents as (
     select * from incidents
     where team_key is not null
-),
-
-deployment_incidents as (
-    select
-        links.deployment_key,
-        count(*) as linked_incidents,
-        count(incidents.resolved_at) as resolved_incidents,
-        max(incidents.resolved_at) as last_resolved_at
-    from links
-    inner join incidents
-        on links.incident_id = incidents.incident_id
-    group by links.deployment_key
 ),
 
 -- one row per event: the period is taken from event_at; span_value is the measured span
 -- (null = left out of the mean / median); is_counted is the ratio's numerator flag
 cfr_events as (
     select
-        production_deployments.team_key,
+        team_key,
         'change_failure_rate' as kpi_id,
-        production_deployments.deployed_at as event_at,
+        deployed_at as event_at,
         cast(null as double precision) as span_value,
-        case when deployment_incidents.deployment_key is not null then 1 else 0 end as is_counted
-    from production_deployments
-    left join deployment_incidents
-        on production_deployments.deployment_key = deployment_incidents.deployment_key
+        case when is_change_failure then 1 else 0 end as is_counted
+    from deployment_failures
 ),
 
 recovery_events as (
     select
-        production_deployments.team_key,
+        team_key,
         'failed_deployment_recovery_time' as kpi_id,
-        production_deployments.deployed_at as event_at,
-        case
-            when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents
-                then {{ kpibridge.hours_between(
-                    'production_deployments.deployed_at', 'deployment_incidents.last_resolved_at') }}
-        end as span_value,
-        case
-            when deployment_incidents.resolved_incidents = deployment_incidents.linked_incidents
-                then 1
-            else 0
-        end as is_counted
-    from production_deployments
-    inner join deployment_incidents
-        on production_deployments.deployment_key = deployment_incidents.deployment_key
+        deployed_at as event_at,
+        hours_to_recover as span_value,
+        case when is_recovered then 1 else 0 end as is_counted
+    from deployment_failures
+    where is_change_failure
 ),
 
 mttr_events as (
@@ -179,15 +140,8 @@ team_events as (
 ),
 
 events as (
-    select * from team_events
-    union all
-    select
-        'organisation' as team_key,
-        kpi_id,
-        event_at,
-        span_value,
-        is_counted
-    from team_events
+    {{ kpibridge.with_organisation(
+        'team_events', ['kpi_id', 'event_at', 'span_value', 'is_counted']) }}
 ),
 
 -- mean KPIs summarise only measured spans (a negative span is a data error: left out)

@@ -47,6 +47,7 @@ final as (
         changes.review_hours,
         changes.deploy_hours,
         changes.lead_time_hours,
+        changes.hours_to_merge,
         pull_requests.html_url
     from changes
     left join pull_requests

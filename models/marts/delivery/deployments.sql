@@ -1,14 +1,13 @@
--- One row per deployment event (GitHub deployment, release or deployment workflow run), with
--- its result, the previous successful production deployment of its repository and whether it
--- shipped rework (a hotfix or revert change).
+-- One row per deployment event (int_deployments_sequenced) with whether it failed
+-- (int_deployment_failures) and its commit's page on GitHub.
 with
 
 deployments as (
-    select * from {{ ref('int_deployments_unioned') }}
+    select * from {{ ref('int_deployments_sequenced') }}
 ),
 
-changes as (
-    select * from {{ ref('int_changes_shipped') }}
+failures as (
+    select * from {{ ref('int_deployment_failures') }}
 ),
 
 repositories as (
@@ -16,36 +15,6 @@ repositories as (
         repo,
         html_url
     from {{ ref('stg_github__repositories') }}
-),
-
-rework as (
-    select
-        deployment_key,
-        count(*) as rework_changes
-    from changes
-    where is_rework
-    group by deployment_key
-),
-
-shipped as (
-    select
-        deployment_key,
-        count(*) as changes_shipped
-    from changes
-    where deployment_key is not null
-    group by deployment_key
-),
-
-production_sequence as (
-    select
-        deployment_key,
-        lag(sha) over (partition by repo order by deployed_at, deployment_key) as previous_sha,
-        lag(deployment_key) over (partition by repo order by deployed_at, deployment_key)
-            as previous_deployment_key,
-        row_number() over (partition by repo order by deployed_at, deployment_key) = 1
-            as is_first_of_repo
-    from deployments
-    where is_successful_production
 ),
 
 final as (
@@ -63,21 +32,19 @@ final as (
         deployments.is_production,
         deployments.is_successful_production,
         deployments.is_automated,
-        production_sequence.previous_deployment_key,
-        production_sequence.previous_sha,
-        coalesce(production_sequence.is_first_of_repo, false) as is_first_of_repo,
-        coalesce(shipped.changes_shipped, 0) as changes_shipped,
-        coalesce(rework.rework_changes, 0) > 0 as is_rework,
+        deployments.previous_deployment_key,
+        deployments.previous_sha,
+        deployments.is_first_of_repo,
+        deployments.changes_shipped,
+        deployments.is_rework,
+        failures.is_change_failure,
+        failures.hours_to_recover,
         repositories.html_url || '/commit/' || deployments.sha as html_url
     from deployments
+    left join failures
+        on deployments.deployment_key = failures.deployment_key
     left join repositories
         on deployments.repo = repositories.repo
-    left join production_sequence
-        on deployments.deployment_key = production_sequence.deployment_key
-    left join shipped
-        on deployments.deployment_key = shipped.deployment_key
-    left join rework
-        on deployments.deployment_key = rework.deployment_key
 )
 
 select * from final

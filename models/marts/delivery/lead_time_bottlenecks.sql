@@ -30,16 +30,8 @@ staged as (
 ),
 
 staged_rollup as (
-    select * from staged
-    union all
-    select
-        'organisation' as team_key,
-        deployed_at,
-        coding_hours,
-        pickup_hours,
-        review_hours,
-        deploy_hours
-    from staged
+    {{ kpibridge.with_organisation('staged', [
+        'deployed_at', 'coding_hours', 'pickup_hours', 'review_hours', 'deploy_hours']) }}
 ),
 
 per_period as (
@@ -58,8 +50,7 @@ per_period as (
         sum(staged_rollup.deploy_hours) as deploy_hours_total
     from staged_rollup
     inner join periods
-        on staged_rollup.deployed_at >= periods.period_start
-        and staged_rollup.deployed_at < periods.period_end
+        on {{ kpibridge.in_period('staged_rollup.deployed_at') }}
     group by staged_rollup.team_key, periods.grain, periods.period_start
 ),
 

@@ -81,8 +81,7 @@ business_periods as (
         periods.period_start
     from business_outcomes
     inner join periods
-        on cast(business_outcomes.month as date) >= periods.period_start
-        and cast(business_outcomes.month as date) < periods.period_end
+        on {{ kpibridge.in_period('cast(business_outcomes.month as date)') }}
 ),
 
 spine as (

@@ -31,6 +31,7 @@ final as (
         work_items.first_active_at,
         work_items.done_at,
         cast(work_items.cycle_time_days as double precision) as cycle_time_days,
+        cast(work_items.cycle_time_hours as double precision) as cycle_time_hours,
         cast(work_items.active_hours as double precision) as active_hours,
         cast(work_items.times_reopened as integer) as times_reopened,
         work_items.due_date,
