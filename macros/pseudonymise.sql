@@ -14,7 +14,9 @@
 {#- on-run-start: a `dbt` run by hand refuses the committed demo salt the way `kpibridge build`
     does, so no real build publishes pseudonyms anyone can recompute from a known login. -#}
 {% macro refuse_demo_salt() -%}
-    {%- if var('pseudonymisation_salt') == 'kpibridge-demo-salt' and not var('allow_demo_salt') -%}
+    {#- parsing renders hooks too (dbt parse, mf, the sqlfluff templater): refuse only when run -#}
+    {%- set demo_salt = var('pseudonymisation_salt') == 'kpibridge-demo-salt' -%}
+    {%- if execute and demo_salt and not var('allow_demo_salt') -%}
         {{ exceptions.raise_compiler_error(
             "var pseudonymisation_salt is the committed demo salt (dbt_project.yml): anyone who "
             ~ "knows a login could recompute its pseudonym. Set your own long random secret: "
