@@ -16,6 +16,10 @@ from ingestion.simulator import github_graphql
 from ingestion.simulator.model import Commit, Deployment, Org, PullRequest, Repo
 
 UNAUTHORIZED = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
+# The documented-fields mode leaves nothing out: every REST field served is in GitHub's own
+# examples of its endpoint (sparser objects than those), and GraphQL is checked against the
+# published schema.
+UNDOCUMENTED: dict[str, tuple[str, ...]] = {}
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 30, 100
 
 

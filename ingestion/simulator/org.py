@@ -61,6 +61,8 @@ FAST_BUT_FRAGILE_TEAM = "payments"
 SLOW_REVIEW_TEAM = "checkout"
 # the team whose reliability improves from month 3, with CSAT and churn following
 IMPROVING_TEAM = "platform"
+# how long before a production deployment its sha may be deployed to staging
+STAGING_LEAD = timedelta(hours=1)
 
 STATUSES = [
     JiraStatus("1", "To Do", "new"),
@@ -243,11 +245,53 @@ def _build_repo_activity(
             org.pull_requests.append(pr)
             if pr.merged_at:
                 pending.append(pr)
+        deploy_at = day + timedelta(hours=6)
+        # the release is cut when staging deploys, an hour before production
+        _merge_until(repo, pending, deploy_at - STAGING_LEAD)
         deploy_every = 2 if archetype == FAST_BUT_FRAGILE_TEAM and month >= 3 else 3
         if (day - last_deploy).days >= deploy_every and repo.history:
-            _deploy(org, rng, ids, repo, people, day + timedelta(hours=6), archetype, month)
+            _deploy(org, rng, ids, repo, people, deploy_at, archetype, month)
             last_deploy = day
         day += timedelta(days=1)
+    _merge_until(repo, pending, org.end)
+
+
+def _merge_until(repo: Repo, pending: list[PullRequest], until: datetime) -> None:
+    """Land on the default branch, in merge order, the pending PRs merged by `until`: a
+    deployment can only ship what was merged before it."""
+    pending.sort(key=lambda pr: pr.merged_at or until)
+    while pending and (pending[0].merged_at or until) <= until:
+        repo.history.extend(_landed_commits(pending.pop(0)))
+
+
+def _landed_commits(pr: PullRequest) -> list[Commit]:
+    """The commits a merged PR adds to the default branch; the last is its merge commit."""
+    merged = pr.merged_at or pr.created_at
+    if pr.merge_method == "squash":
+        return [
+            Commit(
+                _sha(pr.repo, pr.number, "squash"),
+                f"{pr.title} (#{pr.number})",
+                pr.author_login,
+                pr.commits[0].authored_at,
+                merged,
+                [],
+            )
+        ]
+    if pr.merge_method == "merge":
+        merge = Commit(
+            _sha(pr.repo, pr.number, "merge"),
+            f"Merge pull request #{pr.number}",
+            pr.author_login,
+            merged,
+            merged,
+            [pr.commits[-1].sha],
+        )
+        return [*pr.commits, merge]
+    return [
+        Commit(_sha(c.sha, "rebased"), c.message, c.author_login, c.authored_at, merged)
+        for c in pr.commits
+    ]
 
 
 def _make_pr(
@@ -319,39 +363,10 @@ def _make_pr(
     merged = reviews[-1].submitted_at + timedelta(hours=rng.uniform(0.5, 6))
     is_merged = merged < org.end - timedelta(hours=12) and rng.random() < 0.93
     method = rng.choice(["squash", "squash", "merge", "rebase"]) if is_merged else None
-    merge_sha = None
-    if is_merged:
-        if method == "squash":
-            merge_sha = _sha(repo.name, n, "squash")
-            repo.history.append(
-                Commit(
-                    merge_sha, f"{title} (#{n})", author.login, commits[0].authored_at, merged, []
-                )
-            )
-        elif method == "merge":
-            repo.history.extend(commits)
-            merge_sha = _sha(repo.name, n, "merge")
-            repo.history.append(
-                Commit(
-                    merge_sha,
-                    f"Merge pull request #{n}",
-                    author.login,
-                    merged,
-                    merged,
-                    [commits[-1].sha],
-                )
-            )
-        else:
-            rebased = [
-                Commit(_sha(c.sha, "rebased"), c.message, c.author_login, c.authored_at, merged)
-                for c in commits
-            ]
-            repo.history.extend(rebased)
-            merge_sha = rebased[-1].sha
     closed = merged if is_merged else (opened + timedelta(days=3) if rng.random() < 0.5 else None)
     if closed and closed >= org.end:
         closed = None
-    return PullRequest(
+    pr = PullRequest(
         id=ids.next("pr", 900000000),
         number=n,
         repo=repo.name,
@@ -365,7 +380,7 @@ def _make_pr(
         updated_at=closed or opened + timedelta(hours=1),
         closed_at=closed,
         merged_at=merged if is_merged else None,
-        merge_commit_sha=merge_sha,
+        merge_commit_sha=None,
         merge_method=method,
         draft=False,
         additions=rng.randint(5, 400),
@@ -373,6 +388,9 @@ def _make_pr(
         commits=commits,
         reviews=reviews,
     )
+    if is_merged:
+        pr.merge_commit_sha = _landed_commits(pr)[-1].sha
+    return pr
 
 
 def _deploy(
@@ -430,9 +448,7 @@ def _deploy(
     bot = rng.random() < 0.6
     creator = "deploy-bot[bot]" if bot else rng.choice(people).login
     if rng.random() < 0.25:  # a staging deployment first; excluded downstream
-        _add_deployment(
-            org, ids, repo, sha, "staging", creator, bot, at - timedelta(hours=1), "success"
-        )
+        _add_deployment(org, ids, repo, sha, "staging", creator, bot, at - STAGING_LEAD, "success")
     result = "failure" if rng.random() < fail_p else "success"
     _add_deployment(org, ids, repo, sha, "production", creator, bot, at, result)
     if result == "failure":  # the same sha is redeployed and succeeds
@@ -798,7 +814,7 @@ def _build_incidents(
         month = _month_index(org, day)
         rate = 0.06
         if archetype == IMPROVING_TEAM:
-            rate = 0.14 if month < 3 else 0.03
+            rate = 0.2 if month < 3 else 0.03
         if archetype == FAST_BUT_FRAGILE_TEAM:
             rate = 0.05 + 0.02 * month
         if rng.random() < rate:
