@@ -24,7 +24,7 @@ from ingestion.config import production_environments
 from ingestion.sources import github_rows as rows
 from ingestion.sources.dates import parse_start_date
 from ingestion.sources.github_graphql import Connection, GraphQL, Node, literal
-from ingestion.sources.http import source_client
+from ingestion.sources.http import paginate, source_client
 
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
 REPOS_KEY = "sources.github.repos"
@@ -158,14 +158,12 @@ def github_source(
     wanted = _repo_names(owner, repos)
 
     def rest_pages(path: str, params: dict[str, Any], key: str | None = None) -> Iterator[Any]:
-        return client.paginate(
+        return paginate(
+            client,
             path,
             params={"per_page": page_size, **params},
             paginator=HeaderLinkPaginator(),
             data_selector=key or "$",
-            # dlt's default hook raises on any 4xx/5xx inside requests' send, before the
-            # SourceSession can retry it or name the config key; the session raises instead
-            hooks={"response": []},
         )
 
     @functools.cache
