@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +25,12 @@ from tests.engines.engine_support import (
 )
 
 # landing and building a whole org on another engine, beside the DuckDB build it is compared with
-# opt-in (`pytest -m spark`): ingest + seeds + models on Spark take ~5 minutes on 2 cores
+# ingest + seeds + models on Spark take ~5 minutes on 2 cores
 pytestmark = [pytest.mark.spark, pytest.mark.timeout(2400)]
 
 
 @pytest.fixture(scope="module")
-def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """`kpibridge ingest --target spark` + `kpibridge build --target spark` in a scratch lake."""
     if shutil.which("java") is None and "JAVA_HOME" not in os.environ:
         require_engine("no Java runtime for pyspark (apt-get install openjdk-17-jre-headless)")
@@ -57,7 +58,11 @@ def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             dbt_vars={"kpi_as_of_date": sim.org.end.date().isoformat(), "allow_demo_salt": True},
             target="spark",
         )
-    return folder
+    yield folder
+    # the session dbt-spark started (and its JVM) would otherwise live through the whole suite
+    from pyspark.sql import SparkSession
+
+    SparkSession.builder.getOrCreate().stop()
 
 
 def spark_rows(sql: str) -> list[tuple]:

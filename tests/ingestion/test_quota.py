@@ -18,7 +18,6 @@ from ingestion.simulator.expected import pagerduty_rows
 from ingestion.simulator.faults import Faults, Quota
 from ingestion.simulator.org import GITHUB_OWNER, build_org
 from ingestion.simulator.server import Simulator
-from ingestion.sources import http
 from ingestion.sources.http import SourceUnavailableError, is_not_found, source_client
 from tests.conftest import Landed
 
@@ -48,14 +47,6 @@ def _pagerduty(sim: Simulator) -> RESTClient:
             "Accept": "application/vnd.pagerduty+json;version=2",
         },
     )
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the client's waits instead of sleeping through them."""
-    recorded: list[float] = []
-    monkeypatch.setattr(http.time, "sleep", recorded.append)
-    return recorded
 
 
 def test_a_load_larger_than_the_quota_window_completes(

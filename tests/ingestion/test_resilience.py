@@ -13,16 +13,7 @@ from ingestion.simulator.expected import expected_rows
 from ingestion.simulator.faults import Faults
 from ingestion.simulator.org import build_org, mutate_org
 from ingestion.simulator.server import Simulator
-from ingestion.sources import http
 from tests.conftest import Landed
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the client's back-off waits instead of sleeping through them."""
-    recorded: list[float] = []
-    monkeypatch.setattr(http.time, "sleep", recorded.append)
-    return recorded
 
 
 def test_faults_mid_run_are_retried_and_the_result_is_complete(
