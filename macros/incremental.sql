@@ -33,16 +33,16 @@
     the model already holds. dlt load ids are epoch seconds as text of a fixed width, so text
     order is load order. -#}
 {% macro keys_loaded_since_built(key_column, relations) -%}
-    {%- for relation in relations %}
+    {%- for relation in relations -%}
+    {%- if not loop.first %}
+    union
+    {% endif -%}
     select {{ relation }}.{{ key_column }}
     from {{ relation }}
     where {{ relation }}.dlt_load_id > (
         select coalesce(max(built.source_load_id), '') from {{ this }} as built
     )
-    {%- if not loop.last %}
-    union
-    {%- endif %}
-    {%- endfor %}
+    {%- endfor -%}
 {%- endmacro %}
 
 {#- In an incremental run, keeps the rows of the entities in the CTE `changed` (the body of a

@@ -21,7 +21,9 @@ all_changelog_items as (
     select * from {{ ref('stg_jira__changelog_items') }}
 ),
 
-{% if is_incremental() -%}
+-- the CTE only an incremental run needs stays at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
 changed_issues as (
     {{ kpibridge.keys_loaded_since_built('issue_id', ['all_issues', 'all_changelog_items']) }}
 ),

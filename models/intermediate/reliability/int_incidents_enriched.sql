@@ -20,7 +20,9 @@ all_log_entries as (
     select * from {{ ref('stg_pagerduty__incident_log_entries') }}
 ),
 
-{% if is_incremental() -%}
+-- the CTE only an incremental run needs stays at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
 changed_incidents as (
     {{ kpibridge.keys_loaded_since_built('incident_id', ['all_incidents', 'all_log_entries']) }}
 ),
