@@ -19,7 +19,7 @@ import duckdb
 
 from ingestion import seed_failures, warehouse_lock
 from ingestion.build_fingerprint import project_fingerprint, store_fingerprint, take_fingerprint
-from ingestion.config import project_vars
+from ingestion.config import ConfigError, production_vars, project_vars
 from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
 from ingestion.published import ITEM_MARTS_VAR, ManifestError, PublishedMart, published_marts
 from ingestion.salt import DemoSaltRefused, salt_vars
@@ -82,8 +82,8 @@ def build_warehouse(
             "(or pass duckdb_path= to an ingested DuckDB file)"
         )
     try:
-        resolved_vars = salt_vars(dbt_vars)
-    except DemoSaltRefused as exc:
+        resolved_vars = salt_vars(dbt_vars) | production_vars(dbt_vars, Path(project_dir))
+    except (DemoSaltRefused, ConfigError) as exc:
         raise BuildError(str(exc)) from None
     item_marts = publishes_item_marts(resolved_vars, Path(project_dir))
     if target != DEFAULT_TARGET:

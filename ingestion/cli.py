@@ -45,10 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         check_settings_files()
+        return int(args.handler(args) or 0)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    return int(args.handler(args) or 0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -231,6 +231,19 @@ def _org_options(parser: argparse.ArgumentParser) -> None:
         default=1,
         help="multiplies teams and repos (1: 4 teams, 12 repos, 6 months)",
     )
+    parser.add_argument(
+        "--documented-fields",
+        action="store_true",
+        help="the simulator serves only the fields the vendors' API references document "
+        "(sparser objects, e.g. Jira boards without location), as a real account may",
+    )
+
+
+def _simulator(args: argparse.Namespace) -> Simulator:
+    """The simulator the org options describe (not started)."""
+    return Simulator(
+        build_org(args.seed, args.scale), documented_fields_only=args.documented_fields
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -299,12 +312,17 @@ def _marts_option(parser: argparse.ArgumentParser) -> None:
 
 def _simulate(args: argparse.Namespace) -> int:
     ports = {api: getattr(args, f"{api}_port") for api in DEFAULT_PORTS}
-    serve_forever(build_org(seed=args.seed, scale=args.scale), args.host, ports)
+    serve_forever(
+        build_org(seed=args.seed, scale=args.scale),
+        args.host,
+        ports,
+        documented_fields_only=args.documented_fields,
+    )
     return 0
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
+    simulator = _simulator(args) if args.simulator else nullcontext()
     try:
         with simulator as sim:
             results = run_ingest(
@@ -412,7 +430,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     warehouse, marts = DEMO_DIR / "kpibridge.duckdb", DEMO_DIR / "marts.duckdb"
-    with Simulator(build_org(args.seed, args.scale)) as sim:
+    with _simulator(args) as sim:
         print(f"simulator: {', '.join(f'{k} {v}' for k, v in sim.urls.items())}")
         results = run_ingest(
             SOURCES,
@@ -453,12 +471,12 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from ingestion.config import project_vars, source_settings
+    from ingestion.config import production_environments, project_vars, source_settings
     from ingestion.doctor import draft_seeds, run_doctor
 
-    rules = project_vars()
-    production, workflows = rules["production_environments"], rules["deployment_workflows"]
-    simulator = Simulator(build_org(args.seed, args.scale)) if args.simulator else nullcontext()
+    production = production_environments()
+    workflows = project_vars()["deployment_workflows"]
+    simulator = _simulator(args) if args.simulator else nullcontext()
     with simulator as sim:
         settings = (
             simulator_settings(sim.urls)

@@ -17,8 +17,19 @@ from typing import Any
 import requests
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
+from dlt.sources.helpers.rest_client.paginators import (
+    BasePaginator,
+    HeaderLinkPaginator,
+    OffsetPaginator,
+)
 
-from ingestion.sources.http import SourceAuthError, SourceUnavailableError, source_client
+from ingestion.sources.http import (
+    SourceAuthError,
+    SourceUnavailableError,
+    paginate,
+    source_client,
+)
+from ingestion.sources.jira import PageBeanPaginator
 
 SOURCES = ("github", "jira", "pagerduty")
 REQUIRED_KEYS = {
@@ -162,7 +173,10 @@ def _check_github(settings: dict[str, Any], report: Report) -> None:
             f"granted {', '.join(sorted(granted)) or 'none'}"
             + (f"; missing {', '.join(missing)}" if missing else ""),
         )
-    for page in _link_pages(client, first):
+    # the first page again, through the paginator the source uses
+    for page in paginate(
+        client, f"/orgs/{owner}/repos", params={"per_page": 100}, paginator=HeaderLinkPaginator()
+    ):
         for repo in page:
             report.inventory.repos[repo["name"]] = Repo(repo["name"])
     for repo in report.inventory.repos.values():
@@ -176,24 +190,17 @@ def _check_github(settings: dict[str, Any], report: Report) -> None:
     report.add("github", "repositories", True, f"{len(report.inventory.repos)} in {owner}")
 
 
-def _link_pages(client: RESTClient, response: requests.Response) -> Iterator[list[Any]]:
-    """This page and every next one the Link header names."""
-    while True:
-        yield response.json()
-        next_url = response.links.get("next", {}).get("url")
-        if not next_url:
-            return
-        response = client.get(next_url)
+def _items(
+    client: RESTClient, path: str, paginator: BasePaginator, key: str, **params: Any
+) -> Iterator[dict[str, Any]]:
+    """Every item of a listing, paged as the sources page it."""
+    for page in paginate(client, path, params=params, paginator=paginator, data_selector=key):
+        yield from page
 
 
-def _page_bean(client: RESTClient, path: str, **params: Any) -> Iterator[dict[str, Any]]:
-    start = 0
-    while True:
-        body = _first_page(client, path, startAt=start, maxResults=50, **params)
-        yield from body["values"]
-        if body.get("isLast", True) or not body["values"]:
-            return
-        start += len(body["values"])
+def _offsets() -> OffsetPaginator:
+    """PagerDuty's classic pagination: offset/limit until `more` is false."""
+    return OffsetPaginator(limit=100, total_path=None, has_more_path="more")
 
 
 def _check_jira(settings: dict[str, Any], report: Report) -> None:
@@ -206,27 +213,24 @@ def _check_jira(settings: dict[str, Any], report: Report) -> None:
     )
     inventory = report.inventory
     inventory.projects = {
-        p["key"]: p["name"] for p in _page_bean(client, "/rest/api/3/project/search")
+        p["key"]: p["name"]
+        for p in _items(client, "/rest/api/3/project/search", PageBeanPaginator(50), "values")
     }
     report.add("jira", "token accepted", True, f"{len(inventory.projects)} projects visible")
     _first_page(client, "/rest/api/3/search/jql", jql="order by updated desc", maxResults=1)
     report.add("jira", "browse issues", True, "read one page of /rest/api/3/search/jql")
     for project in inventory.projects:
         # Atlassian's board payload need not name its project: ask per project
-        for board in _page_bean(client, "/rest/agile/1.0/board", projectKeyOrId=project):
+        for board in _items(
+            client,
+            "/rest/agile/1.0/board",
+            PageBeanPaginator(50),
+            "values",
+            projectKeyOrId=project,
+        ):
             location = (board.get("location") or {}).get("projectKey")
             inventory.boards[str(board["id"])] = (board["name"], location or project)
     report.add("jira", "boards", True, f"{len(inventory.boards)} boards")
-
-
-def _offset_pages(client: RESTClient, path: str, key: str) -> Iterator[dict[str, Any]]:
-    offset = 0
-    while True:
-        body = _first_page(client, path, offset=offset, limit=100)
-        yield from body[key]
-        if not body.get("more") or not body[key]:
-            return
-        offset += len(body[key])
 
 
 def _check_pagerduty(settings: dict[str, Any], report: Report) -> None:
@@ -240,12 +244,12 @@ def _check_pagerduty(settings: dict[str, Any], report: Report) -> None:
         },
     )
     inventory = report.inventory
-    for service in _offset_pages(client, "/services", "services"):
+    for service in _items(client, "/services", _offsets(), "services"):
         teams = [t["id"] for t in service.get("teams") or []]
         inventory.services[service["id"]] = (service["name"], teams)
     report.add("pagerduty", "token accepted", True, f"{len(inventory.services)} services")
     inventory.pagerduty_teams = {
-        t["id"]: t["name"] for t in _offset_pages(client, "/teams", "teams")
+        t["id"]: t["name"] for t in _items(client, "/teams", _offsets(), "teams")
     }
     _first_page(client, "/incidents", limit=1)
     report.add("pagerduty", "read incidents", True, "read one page of /incidents")

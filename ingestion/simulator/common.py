@@ -45,3 +45,22 @@ def page_bounds(query: Query, key: str, default: int, cap: int) -> int:
 
 def param(query: Query, key: str, default: str | None = None) -> str | None:
     return query.get(key, [default])[0]
+
+
+def without(body: Any, paths: tuple[str, ...]) -> Any:
+    """`body` less the fields at `paths` ("incident.description", "values[].location"), for
+    the documented-fields mode: what a vendor's reference shows, no more."""
+    for path in paths:
+        _drop(body, path.split("."))
+    return body
+
+
+def _drop(node: Any, parts: list[str]) -> None:
+    key, rest = parts[0].removesuffix("[]"), parts[1:]
+    if not isinstance(node, dict) or key not in node:
+        return
+    if not rest:
+        del node[key]
+        return
+    for child in node[key] if parts[0].endswith("[]") else [node[key]]:
+        _drop(child, rest)

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ingestion.config import production_environments
 from ingestion.simulator.model import Commit, Org
 
 
 def shipped_ranges(org: Org) -> Iterator[list[Commit]]:
     """Per repository, the default-branch commits between each successful production
     deployment and the previous one with a different sha (what `compares` holds)."""
+    production = {env.lower() for env in production_environments()}
     for repo in org.repos:
         shipped = sorted(
             (
                 d
                 for d in org.deployments
                 if d.repo == repo.name
-                and d.environment == "production"
+                and d.environment.lower() in production
                 and any(s.state == "success" for s in d.statuses)
             ),
             key=lambda d: (d.created_at, d.id),

@@ -25,11 +25,12 @@ JQL_UPDATED = re.compile(r"updated\s*>=\s*\"?(?P<at>\d{4}-\d{2}-\d{2}(?: \d{2}:\
 # Module settings the tests change (monkeypatch) to force what a large account shows:
 # histories per issue in a search with expand=changelog (Jira serves at most 40),
 EXPANDED_HISTORIES = 40
-# worklog ids per /worklog/updated page (Jira: 1000, no page-size parameter),
+# and worklog ids per /worklog/updated page (Jira: 1000, no page-size parameter).
 WORKLOG_IDS_PAGE = 1000
-# and boards without `location`, as in Atlassian's own example of GET /rest/agile/1.0/board.
-DOCUMENTED_FIELDS_ONLY = False
 BULK_CHANGELOG_ISSUES = 1000  # issues per bulk changelog request
+# What the documented-fields mode leaves out, per route: boards without `location` (and the
+# page without `self`), as in Atlassian's own example of GET /rest/agile/1.0/board.
+UNDOCUMENTED = {r"/rest/agile/1.0/board": ("self", "values[].location")}
 
 
 def authorized(headers: Message, creds: common.Credentials) -> bool:
@@ -355,19 +356,17 @@ def project_versions(org: Org, m: re.Match[str], q: common.Query, base: str):
 def boards(org: Org, m: re.Match[str], q: common.Query, base: str):
     project = common.param(q, "projectKeyOrId")
     project_ids = {p.key: p.id for p in org.projects}
-    values = []
-    for b in org.boards:
-        if project and project not in (b.project_key, project_ids.get(b.project_key)):
-            continue
-        body: dict[str, Any] = {
+    values = [
+        {
             "id": b.id,
             "self": f"{base}/rest/agile/1.0/board/{b.id}",
             "name": b.name,
             "type": b.type,
+            "location": {"projectKey": b.project_key},
         }
-        if not DOCUMENTED_FIELDS_ONLY:
-            body["location"] = {"projectKey": b.project_key}
-        values.append(body)
+        for b in org.boards
+        if not project or project in (b.project_key, project_ids.get(b.project_key))
+    ]
     return _page_bean(values, q, m.group(0), base), {}
 
 

@@ -1,6 +1,6 @@
 """The synthetic organisation's entities, vendor-neutral.
 
-`org.py` fills these from a seed; the API modules render them into each vendor's payload
+The `org` package fills these from a seed; the API modules render them into each vendor's payload
 shapes. All datetimes are timezone-aware UTC; each API module formats them the way its
 vendor does.
 """

@@ -16,6 +16,25 @@ from ingestion.simulator import common
 from ingestion.simulator.model import Incident, LogEntry, Org
 
 UNAUTHORIZED = {"error": {"message": "Unauthorized", "code": 2006}}
+# What the documented-fields mode leaves out, per route: fields PagerDuty's own examples of
+# the endpoint do not show (api-schema reference/REST/openapiv3.json): no `total` on the
+# account-wide listings, no pagination keys on an incident's log entries, no incident
+# description, no priority name, order or service description.
+_INCIDENT = ("description", "priority.name")
+UNDOCUMENTED = {
+    r"/incidents": ("total", *(f"incidents[].{f}" for f in _INCIDENT)),
+    r"/incidents/(?P<id>[^/]+)": tuple(f"incident.{f}" for f in _INCIDENT),
+    r"/incidents/(?P<id>[^/]+)/log_entries": (
+        "limit",
+        "offset",
+        "more",
+        "total",
+        *(f"log_entries[].incident.{f}" for f in _INCIDENT),
+    ),
+    r"/log_entries": ("total", *(f"log_entries[].incident.{f}" for f in _INCIDENT)),
+    r"/services": ("services[].description",),
+    r"/priorities": ("priorities[].order",),
+}
 MAX_OFFSET = 10_000
 MAX_INCIDENT_RANGE = timedelta(days=31 * 6)
 

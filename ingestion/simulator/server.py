@@ -13,7 +13,7 @@ from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
 
 from ingestion.simulator import github_api, jira_api, pagerduty_api
-from ingestion.simulator.common import BadRequest, Credentials, NotFound
+from ingestion.simulator.common import BadRequest, Credentials, NotFound, without
 from ingestion.simulator.faults import (
     INVALID_JSON_BODY,
     PROXY_HTML_BODY,
@@ -35,8 +35,12 @@ class Simulator:
         host: str = "127.0.0.1",
         ports: dict[str, int] | None = None,
         credentials: Credentials | None = None,
+        documented_fields_only: bool = False,
     ) -> None:
+        """`documented_fields_only`: serve only the fields the vendors' references show
+        (each API module's UNDOCUMENTED fields left out), as a real account may answer."""
         self.org = org
+        self.documented_fields_only = documented_fields_only
         self.faults = faults or Faults(apis=set())
         self.credentials = credentials or Credentials()
         self.request_counts: Counter[str] = Counter()
@@ -121,7 +125,7 @@ class Simulator:
                 fault, quota_headers = admitted
                 if route is None:
                     return self._send(404, {"message": "Not Found"}, {})
-                _, handler, match = route
+                pattern, handler, match = route
                 query = parse_qs(parts.query, keep_blank_values=True)
                 base_url = f"http://{self.headers.get('Host')}"
                 try:
@@ -130,6 +134,8 @@ class Simulator:
                     return self._send(404, {"message": "Not Found"}, {})
                 except BadRequest as exc:
                     return self._send(400, exc.body, {})
+                if sim.documented_fields_only:
+                    body = without(body, module.UNDOCUMENTED.get(pattern, ()))
                 self._answer(body, {**module.default_headers(), **headers, **quota_headers}, fault)
 
             def _admit(self, route: str) -> tuple[str | None, dict[str, str]] | None:
@@ -219,9 +225,17 @@ class Simulator:
         return RequestHandler
 
 
-def serve_forever(org: Org, host: str, ports: dict[str, int], faults: Faults | None = None) -> None:
+def serve_forever(
+    org: Org,
+    host: str,
+    ports: dict[str, int],
+    faults: Faults | None = None,
+    documented_fields_only: bool = False,
+) -> None:
     """Serve until interrupted (the `kpibridge simulate` command)."""
-    with Simulator(org, faults=faults, host=host, ports=ports) as sim:
+    with Simulator(
+        org, faults=faults, host=host, ports=ports, documented_fields_only=documented_fields_only
+    ) as sim:
         creds = sim.credentials
         for name, url in sim.urls.items():
             print(f"{name:10s} {url}")

@@ -20,12 +20,16 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
+from ingestion.config import production_environments
 from ingestion.sources import github_rows as rows
+from ingestion.sources.dates import parse_start_date
 from ingestion.sources.github_graphql import Connection, GraphQL, Node, literal
-from ingestion.sources.http import source_client
+from ingestion.sources.http import paginate, source_client
 
 AUTH_KEY = "SOURCES__GITHUB__ACCESS_TOKEN (sources.github.access_token in .dlt/secrets.toml)"
 REPOS_KEY = "sources.github.repos"
+START_KEY = "sources.github.start_date"
+GITHUB_TIME = "%Y-%m-%dT%H:%M:%SZ"
 # Deployments and workflow runs are listed by creation time but change afterwards (statuses,
 # conclusions): an incremental run re-reads the ones created this long before its cursor.
 REOPEN = timedelta(days=2)
@@ -80,7 +84,7 @@ def _on_node(node_id: str, type_name: str) -> str:
 
 def _shift(at: str, delta: timedelta) -> str:
     moved = datetime.fromisoformat(at.replace("Z", "+00:00")) + delta
-    return moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moved.strftime(GITHUB_TIME)
 
 
 def read_since(
@@ -133,10 +137,11 @@ def github_source(
     access_token: str = dlt.secrets.value,
     base_url: str = "https://api.github.com",
     repos: list[str] | None = None,
-    start_date: str = "2000-01-01T00:00:00Z",
-    production_environments: list[str] | None = None,
+    start_date: str = "2000-01-01",
     page_size: int = 100,
 ) -> list[DltResource]:
+    # GitHub's timestamp text, so cursors and start compare as strings
+    start = parse_start_date(start_date, START_KEY).strftime(GITHUB_TIME)
     client = source_client(
         "github",
         base_url,
@@ -148,19 +153,17 @@ def github_source(
         },
     )
     graphql = GraphQL(client)
-    start = _shift(start_date, timedelta(0))  # one timestamp format for every comparison
-    production = set(production_environments or ["production", "prod"])
+    # one setting shared with dbt, compared case-insensitively there too
+    production = {env.lower() for env in production_environments()}
     wanted = _repo_names(owner, repos)
 
     def rest_pages(path: str, params: dict[str, Any], key: str | None = None) -> Iterator[Any]:
-        return client.paginate(
+        return paginate(
+            client,
             path,
             params={"per_page": page_size, **params},
             paginator=HeaderLinkPaginator(),
             data_selector=key or "$",
-            # dlt's default hook raises on any 4xx/5xx inside requests' send, before the
-            # SourceSession can retry it or name the config key; the session raises instead
-            hooks={"response": []},
         )
 
     @functools.cache
@@ -286,7 +289,8 @@ def github_source(
             its = graphql.complete(STATUSES.under(around, "node"), page_size, dep["statuses"])
             deployments.append(rows.deployment(repo, dep))
             statuses += [rows.deployment_status(repo, dep, s) for s in its]
-            if dep["environment"] in production and any(s["state"] == "SUCCESS" for s in its):
+            succeeded = any(s["state"] == "SUCCESS" for s in its)
+            if dep["environment"].lower() in production and succeeded:
                 shipped.append(dep)
         advance(cursor, fresh, "updatedAt")
         yield _table(

@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -228,6 +229,13 @@ def source_client(
         auth=auth,
         session=SourceSession(source, auth_key),
     )
+
+
+def paginate(client: RESTClient, path: str, **kwargs: Any) -> Iterator[Any]:
+    """client.paginate without dlt's raise-for-status response hook: requests runs hooks inside
+    the session's send, where it would pre-empt SourceSession's own answer (its retries, and a
+    rejected token's error naming the config key) with a bare HTTPError."""
+    return client.paginate(path, hooks={"response": []}, **kwargs)
 
 
 def _is_rate_limited(response: requests.Response) -> bool:

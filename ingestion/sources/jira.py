@@ -7,6 +7,7 @@ Sprint membership is the issues' sprint field (customfield_10020), fetched with 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 from dlt.sources.helpers.rest_client.paginators import BasePaginator, JSONResponseCursorPaginator
 
 from ingestion.sources.dates import parse_start_date
-from ingestion.sources.http import is_not_found, source_client
+from ingestion.sources.http import is_not_found, paginate, source_client
 
 AUTH_KEY = (
     "SOURCES__JIRA__EMAIL and SOURCES__JIRA__API_TOKEN "
@@ -162,11 +163,7 @@ def jira_source(
     def size(maximum: int) -> int:
         return min(page_size, maximum) if page_size else maximum
 
-    def pages(path: str, **kwargs: Any) -> Iterator[Any]:
-        """client.paginate without dlt's raise-for-status response hook: requests runs hooks
-        inside the session's send, where it would pre-empt the session's own answer to a
-        rejected token (SourceAuthError naming the key) with a bare HTTPError."""
-        return client.paginate(path, hooks={"response": []}, **kwargs)
+    pages = functools.partial(paginate, client)
 
     @dlt.resource(name="projects", primary_key="id", write_disposition="merge")
     def projects_resource() -> Iterator[list[dict[str, Any]]]:

@@ -28,15 +28,15 @@ def test_report_has_the_scorecard_trends_dora_and_alignment(report: Path) -> Non
     page = html.unescape(report.read_text(encoding="utf-8"))
     assert "<title>Platform: engineering review 2026-Q3</title>" in page
     # the same literal words as the app's Q3 cards (see tests/app/test_pages.py)
-    assert '<div class="kb-value">71.8 %</div>' in page
-    assert "worsening: -6.8 pp vs baseline 78.5 %" in page
-    assert "13.2 min (n = 7)" in page
+    assert '<div class="kb-value">75.9 %</div>' in page
+    assert "improving: +7.4 pp vs baseline 68.5 %" in page
+    assert "15.6 min (n = 12)" in page
     assert (
         "no data (no value in any period for this team: needs infra_cost and transactions rows "
         "in seed business_outcomes)"
     ) in page
     assert "<h2>Trends</h2>" in page and "<h2>DORA view</h2>" in page
-    assert '<div class="kb-name">Lead time for changes</div><div class="kb-value">60.4 h' in page
+    assert '<div class="kb-name">Lead time for changes</div><div class="kb-value">77.3 h' in page
     assert "<h2>Business alignment</h2>" in page
     assert "Values from fewer than 5 events are greyed (n too small)." in page
     # an inline SVG chart for each active KPI with values (four: infrastructure cost per

@@ -48,9 +48,10 @@ def test_minimum_is_records_over_the_largest_page_with_one_call_per_parent() -> 
     # 480 issues at 100 per search page; 4 projects each list their versions once
     assert minimum[("jira", "/rest/api/3/search/jql")] == 5
     assert minimum[("jira", "/rest/api/3/project/{key}/versions")] == 4
-    # 90 incidents, 270 log entries at 100 per page
-    assert minimum[("pagerduty", "/incidents")] == 1
-    assert minimum[("pagerduty", "/log_entries")] == 3
+    # 102 incidents, 306 log entries at 100 per page
+    assert (len(org.incidents), sum(len(i.log_entries) for i in org.incidents)) == (102, 306)
+    assert minimum[("pagerduty", "/incidents")] == 2
+    assert minimum[("pagerduty", "/log_entries")] == 4
 
 
 def test_a_row_mismatch_is_an_error_line_and_fails() -> None:

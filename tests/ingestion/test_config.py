@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.config import PROJECT_ROOT, ConfigError, check_settings_files
+from ingestion.config import (
+    PROJECT_ROOT,
+    ConfigError,
+    check_settings_files,
+    production_environments,
+    production_vars,
+)
 
 
 def test_settings_are_read_from_the_project_whatever_the_working_directory(
@@ -52,3 +58,42 @@ def test_a_scale_below_one_is_refused_with_the_fix(capsys: pytest.CaptureFixture
         main(["benchmark", "--scale", "0"])
     assert exit_code.value.code == 2
     assert "--scale: 0 is below 1: the smallest org is --scale 1" in capsys.readouterr().err
+
+
+def test_production_environments_default_to_the_dbt_var() -> None:
+    assert production_environments() == ["production", "prod"]  # dbt_project.yml
+    assert production_vars({}) == {}  # dbt reads the same default itself
+    with pytest.raises(ConfigError, match=r"differs from \['production', 'prod'\]"):
+        production_vars({"production_environments": ["live"]})
+
+
+def test_production_environments_are_set_once_for_ingest_and_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # what [kpibridge] production_environments in .dlt/config.toml sets, as dlt reads it
+    monkeypatch.setenv("KPIBRIDGE__PRODUCTION_ENVIRONMENTS", '["Prod-EU", "PRODUCTION"]')
+    assert production_environments() == ["Prod-EU", "PRODUCTION"]
+    # build passes the same list to dbt; --vars may repeat it in any case, not change it
+    assert production_vars({"production_environments": ["prod-eu", "production"]}) == {
+        "production_environments": ["Prod-EU", "PRODUCTION"]
+    }
+    with pytest.raises(ConfigError, match=r"--vars production_environments = \['prod'\] differs"):
+        production_vars({"production_environments": ["prod"]})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("KPIBRIDGE__PRODUCTION_ENVIRONMENTS", '"production"', "expected a list"),
+        ("KPIBRIDGE__PRODUCTION_ENVIRONMENTS", "[]", "expected a list"),
+        ("SOURCES__GITHUB__PRODUCTION_ENVIRONMENTS", '["prd"]', "move it to the [kpibridge]"),
+    ],
+)
+def test_a_wrong_production_setting_names_the_key_and_an_example(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as error:
+        production_environments()
+    assert message in str(error.value)
+    assert 'production_environments = ["production", "prod"]' in str(error.value)

@@ -57,6 +57,9 @@ def test_the_committed_mapping_of_the_demo_org_is_green(simulator: Simulator) ->
 def test_mapping_mistakes_are_named(simulator: Simulator, tmp_path: Path) -> None:
     rows = _rows(SEEDS / "team_sources.csv")
     edited = []
+    mobile_service = next(
+        t for t in simulator.org.teams if t.key == "mobile"
+    ).pagerduty_service_ids[0]
     for row in rows:
         if row["source_key"] == "payments-api":
             row = row | {"source_key": "acme-sim/payments-api"}  # as GitHub shows it: accepted
@@ -87,7 +90,7 @@ def test_mapping_mistakes_are_named(simulator: Simulator, tmp_path: Path) -> Non
                 "deployment source",
                 "mobile-api: team_sources.csv says 'deployments', the account shows 'releases'",
             ),
-            ("pagerduty", "entity mapped to a team", "service 'P7PX2V8' has no team"),
+            ("pagerduty", "entity mapped to a team", f"service {mobile_service!r} has no team"),
             ("pagerduty", "team has an incident source", "team mobile"),
             (
                 "seeds",

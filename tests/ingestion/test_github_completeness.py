@@ -3,7 +3,7 @@ first run and on an incremental run after the organisation changed: no loss, no 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -177,3 +177,66 @@ def test_tiny_pages_land_everything_first_and_incremental(tmp_path: Path) -> Non
     # the new deployment shipped the commits after the previous deployed sha, its own last
     (new_range,) = [r for r in shipped_ranges(org) if r[-1].sha == f"{1:040x}"]
     assert shipped == [(c.sha,) for c in new_range]
+
+
+def test_production_environments_match_whatever_their_case(tmp_path: Path) -> None:
+    # the setting says "production"; this account's deployer writes "PRODUCTION"
+    org = small_org()
+    for deployment in org.deployments:
+        deployment.environment = deployment.environment.upper()
+    shipped = list(shipped_ranges(org))
+    with Simulator(org) as sim:
+        results = run_ingest(
+            ["github"],
+            duckdb_path=tmp_path / "github.duckdb",
+            settings={"github": simulator_settings(sim.urls)["github"]},
+            pipelines_dir=tmp_path / "pipelines",
+        )
+    assert [r.error for r in results] == [None]
+    with duckdb.connect(str(tmp_path / "github.duckdb"), read_only=True) as con:
+        environments = con.execute(
+            "select environment, count(*) from raw_github.deployments group by 1 order by 1"
+        ).fetchall()
+        compares = con.execute("select count(*) from raw_github.compares").fetchone()
+    production = sum(1 for d in org.deployments if d.environment == "PRODUCTION")
+    assert environments == [
+        ("PRODUCTION", production),
+        ("STAGING", len(org.deployments) - production),
+    ]
+    assert compares == (len(shipped),) and len(shipped) > 5
+
+
+def test_start_date_with_an_offset_is_read_as_the_instant_it_names(tmp_path: Path) -> None:
+    org = small_org()
+    updated = sorted(p.updated_at.replace(microsecond=0) for p in org.pull_requests)
+    start = updated[20]  # the 21st pull request by last update, written as Pakistan's clock
+    local = start.astimezone(timezone(timedelta(hours=5))).isoformat()  # read as UTC: 5 h late
+    with Simulator(org) as sim:
+        settings = simulator_settings(sim.urls)["github"] | {"start_date": local}
+        results = run_ingest(
+            ["github"],
+            duckdb_path=tmp_path / "github.duckdb",
+            settings={"github": settings},
+            pipelines_dir=tmp_path / "pipelines",
+        )
+    assert [r.error for r in results] == [None]
+    with duckdb.connect(str(tmp_path / "github.duckdb"), read_only=True) as con:
+        landed_prs = con.execute("select count(*) from raw_github.pull_requests").fetchone()
+    assert landed_prs == (sum(1 for at in updated if at >= start),)
+    assert landed_prs == (len(updated) - 20,)  # no equal update times around the 21st
+
+
+@pytest.mark.parametrize("value", ["01/10/2026", "2026-10-01 nine"])
+def test_a_wrong_start_date_fails_before_any_request(tmp_path: Path, value: str) -> None:
+    with Simulator(small_org()) as sim:
+        settings = simulator_settings(sim.urls)["github"] | {"start_date": value}
+        [result] = run_ingest(
+            ["github"], duckdb_path=tmp_path / "github.duckdb", settings={"github": settings}
+        )
+        requests = sim.request_counts["github"]
+    assert result.error == (
+        f"sources.github.start_date = {value!r} is not a date (set in .dlt/config.toml or "
+        "SOURCES__GITHUB__START_DATE): write YYYY-MM-DD or an ISO 8601 timestamp, "
+        "e.g. 2026-01-01, 2026-01-01T09:00:00 or 2026-01-01T09:00:00+02:00"
+    )
+    assert requests == 0

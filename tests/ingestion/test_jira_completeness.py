@@ -159,16 +159,14 @@ def test_a_run_without_changes_reads_no_closed_sprint_and_loads_no_issue(
     assert "issues" not in rows and "worklogs" not in rows and "issue_changelogs" not in rows
 
 
-def test_boards_of_configured_projects_without_location(
-    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_boards_of_configured_projects_without_location(tmp_path: Path) -> None:
     """Atlassian's board payload need not say where the board is: the board is found by
     Jira's projectKeyOrId filter and keeps the project it was listed for."""
-    monkeypatch.setattr(jira_api, "DOCUMENTED_FIELDS_ONLY", True)
-    project = sim.org.projects[1]
-    board = next(b for b in sim.org.boards if b.project_key == project.key)
-    warehouse = tmp_path / "jira.duckdb"
-    _ingest(sim, warehouse, projects=[project.key])
+    with Simulator(build_org(), documented_fields_only=True) as sim:
+        project = sim.org.projects[1]
+        board = next(b for b in sim.org.boards if b.project_key == project.key)
+        warehouse = tmp_path / "jira.duckdb"
+        _ingest(sim, warehouse, projects=[project.key])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         boards = con.execute("select id, listed_for_project from raw_jira.boards").fetchall()
         columns = [r[0] for r in con.execute("describe raw_jira.boards").fetchall()]

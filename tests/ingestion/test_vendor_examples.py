@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
+import requests
 
 from ingestion.pipeline import run_ingest
 from ingestion.simulator import github_graphql
@@ -32,6 +33,8 @@ from ingestion.simulator.model import (
     Repo,
     Review,
 )
+from ingestion.simulator.org import build_org
+from ingestion.simulator.server import Simulator
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "api-examples"
 if not EXAMPLES.is_dir():
@@ -265,8 +268,10 @@ def test_every_model_builds_on_the_vendor_examples(example_warehouse: Path) -> N
     from ingestion.build import release_dbt_duckdb, run_dbt
 
     try:
-        run_dbt(["seed"], example_warehouse)
-        run_dbt(["run"], example_warehouse)
+        # the examples' people are the vendors' sample accounts: the demo salt is fine
+        demo_salt = ["--vars", '{"allow_demo_salt": true}']
+        run_dbt(["seed", *demo_salt], example_warehouse)
+        run_dbt(["run", *demo_salt], example_warehouse)
     finally:
         release_dbt_duckdb()
     assert _count(example_warehouse, "marts.deployments") == 1
@@ -315,3 +320,82 @@ def test_github_graphql_rows_carry_the_documented_values(example_warehouse: Path
         "success",
         "Deployment finished successfully.",
     )
+
+
+def _paths(body: object, prefix: str = "") -> set[str]:
+    """Every field path of a JSON body, list items merged (`incidents[].id`)."""
+    if isinstance(body, dict):
+        return {
+            path
+            for key, value in body.items()
+            for path in {prefix + key} | _paths(value, f"{prefix}{key}.")
+        }
+    if isinstance(body, list):
+        return {path for item in body for path in _paths(item, prefix.rstrip(".") + "[].")}
+    return set()
+
+
+# (api, path, query, the vendor's example of that endpoint)
+SERVED = [
+    ("github", "/orgs/acme-sim/repos", {}, "github/GET_orgs_org_repos.json"),
+    (
+        "github",
+        "/repos/acme-sim/mobile-api/releases",
+        {},
+        "github/GET_repos_owner_repo_releases.json",
+    ),
+    (
+        "github",
+        "/repos/acme-sim/platform-web/actions/runs",
+        {"branch": "main"},
+        "github/GET_repos_owner_repo_actions_runs.json",
+    ),
+    ("jira", "/rest/agile/1.0/board", {}, "jira/GET_rest_agile_1_0_board.json"),
+    ("pagerduty", "/incidents", {"date_range": "all"}, "pagerduty/GET_incidents.json"),
+    ("pagerduty", "/services", {}, "pagerduty/GET_services.json"),
+    ("pagerduty", "/teams", {}, "pagerduty/GET_teams.json"),
+    ("pagerduty", "/priorities", {}, "pagerduty/GET_priorities.json"),
+    ("pagerduty", "/log_entries", {}, "pagerduty/GET_log_entries.json"),
+]
+
+
+def _served_fields(sim: Simulator, api: str, path: str, query: dict[str, str]) -> set[str]:
+    creds = sim.credentials
+    auth = {
+        "github": {"Authorization": f"Bearer {creds.github_token}"},
+        "pagerduty": {"Authorization": f"Token token={creds.pagerduty_token}"},
+    }
+    response = requests.get(
+        sim.urls[api] + path,
+        params=query,
+        headers=auth.get(api, {}),
+        auth=(creds.jira_email, creds.jira_token) if api == "jira" else None,
+        timeout=10,
+    )
+    response.raise_for_status()
+    return _paths(response.json())
+
+
+def test_documented_fields_mode_serves_only_what_the_vendors_examples_show() -> None:
+    undocumented = {}
+    with (
+        Simulator(build_org()) as full,
+        Simulator(build_org(), documented_fields_only=True) as sparse,
+    ):
+        for api, path, query, example in SERVED:
+            documented = _paths(json.loads((EXAMPLES / example).read_text()))
+            assert _served_fields(sparse, api, path, query) <= documented, path
+            undocumented[path] = _served_fields(full, api, path, query) - documented
+        embedded = _served_fields(sparse, "pagerduty", "/log_entries", {"include[]": "incidents"})
+    # a log entry's incident (include[]=incidents) is an incident as /incidents lists it
+    listed = json.loads((EXAMPLES / "pagerduty/GET_incidents.json").read_text())["incidents"]
+    log_entries = json.loads((EXAMPLES / "pagerduty/GET_log_entries.json").read_text())
+    assert embedded <= _paths(log_entries) | _paths({"log_entries": [{"incident": listed[0]}]})
+    # what the default mode adds, the sparse one leaves out
+    assert {path: fields for path, fields in undocumented.items() if fields} == {
+        "/rest/agile/1.0/board": {"self", "values[].location", "values[].location.projectKey"},
+        "/incidents": {"incidents[].description", "incidents[].priority.name", "total"},
+        "/services": {"services[].description"},
+        "/priorities": {"priorities[].order"},
+        "/log_entries": {"total"},
+    }

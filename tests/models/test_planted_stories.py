@@ -45,6 +45,21 @@ def test_checkout_waits_for_a_first_review(built: Built) -> None:
     assert [team for team, found in stages.items() if "pickup" in found] == ["checkout"]
 
 
+def test_checkout_lead_time_includes_its_review_wait_and_misses_its_target(built: Built) -> None:
+    # every change ships after its PR merges, so lead time holds the whole review wait
+    lead_time = monthly(built, "checkout", "change_lead_time")
+    review_time = monthly(built, "checkout", "pr_review_time")
+    assert len(lead_time) == len(review_time) == 6
+    assert [
+        lead for lead, review in zip(lead_time, review_time, strict=True) if lead <= review
+    ] == []
+    [(value, target, met)] = built.query(
+        "select value, short_term_target, short_term_met from kpi_scorecard "
+        "where team_key = 'checkout' and kpi_id = 'change_lead_time'"
+    )
+    assert value > target and met is False
+
+
 def test_incidents_link_to_the_deployment_they_name_or_by_time(built: Built) -> None:
     naming = {
         i.id: i.title.split("after deploy ")[1]

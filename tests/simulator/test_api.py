@@ -36,23 +36,22 @@ def pagerduty(sim: Simulator, token: str = CREDS.pagerduty_token) -> requests.Se
     return session
 
 
-def test_github_link_pagination_returns_every_pull_request_once(simulator: Simulator) -> None:
-    repo = simulator.org.repos[0].name
-    url: str | None = f"{simulator.urls['github']}/repos/{GITHUB_OWNER}/{repo}/pulls"
-    params: dict[str, Any] | None = {"state": "all", "per_page": 7}
-    numbers, pages = [], 0
+def test_github_link_pagination_returns_every_repository_once(simulator: Simulator) -> None:
+    url: str | None = f"{simulator.urls['github']}/orgs/{GITHUB_OWNER}/repos"
+    params: dict[str, Any] | None = {"per_page": 5}
+    names, pages = [], 0
     while url:
         response = github(simulator).get(url, params=params)
         response.raise_for_status()
-        numbers += [pr["number"] for pr in response.json()]
+        names += [repo["name"] for repo in response.json()]
         pages += 1
         if "next" in response.links:
             assert "last" in response.links
         url, params = response.links.get("next", {}).get("url"), None
-    expected = sorted(p.number for p in simulator.org.pull_requests if p.repo == repo)
-    assert sorted(numbers) == expected
-    assert len(numbers) == len(set(numbers))
-    assert pages == -(-len(expected) // 7)
+    expected = sorted(r.name for r in simulator.org.repos)
+    assert sorted(names) == expected
+    assert len(names) == len(set(names))
+    assert pages == -(-len(expected) // 5) > 1
 
 
 def test_jira_search_jql_pages_with_next_page_token(simulator: Simulator) -> None:
@@ -178,40 +177,13 @@ DOCUMENTED_EXTRAS = {
 
 
 def _shape_cases(org: Any) -> list[tuple[str, str, str]]:
-    pr, dep, issue, incident = (
-        org.pull_requests[0],
-        org.deployments[0],
-        org.issues[0],
-        org.incidents[0],
-    )
-    repo = f"/repos/{GITHUB_OWNER}/{pr.repo}"
+    dep, issue, incident = org.deployments[0], org.issues[0], org.incidents[0]
     return [
         ("github", f"/orgs/{GITHUB_OWNER}/repos", "github/GET_orgs_org_repos.json"),
-        ("github", f"{repo}/pulls?state=all", "github/GET_repos_owner_repo_pulls.json"),
-        (
-            "github",
-            f"{repo}/pulls/{pr.number}",
-            "github/GET_repos_owner_repo_pulls_pull_number.json",
-        ),
-        (
-            "github",
-            f"{repo}/pulls/{pr.number}/reviews",
-            "github/GET_repos_owner_repo_pulls_pull_number_reviews.json",
-        ),
-        (
-            "github",
-            f"{repo}/pulls/{pr.number}/commits",
-            "github/GET_repos_owner_repo_pulls_pull_number_commits.json",
-        ),
         (
             "github",
             f"/repos/{GITHUB_OWNER}/{dep.repo}/deployments",
             "github/GET_repos_owner_repo_deployments.json",
-        ),
-        (
-            "github",
-            f"/repos/{GITHUB_OWNER}/{dep.repo}/deployments/{dep.id}/statuses",
-            "github/GET_repos_owner_repo_deployments_deployment_id_statuses.json",
         ),
         (
             "github",

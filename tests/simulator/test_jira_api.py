@@ -100,7 +100,7 @@ def test_worklogs_updated_pages_from_since_and_list_returns_them(
 
 
 def test_boards_filter_by_project_key_or_id_and_documented_mode_omits_location(
-    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+    simulator: Simulator,
 ) -> None:
     project = simulator.org.projects[1]
     board = next(b for b in simulator.org.boards if b.project_key == project.key)
@@ -108,8 +108,8 @@ def test_boards_filter_by_project_key_or_id_and_documented_mode_omits_location(
     by_id = _get(simulator, "/rest/agile/1.0/board", projectKeyOrId=project.id)["values"]
     assert [b["id"] for b in by_key] == [b["id"] for b in by_id] == [board.id]
     assert by_key[0]["location"] == {"projectKey": project.key}
-    monkeypatch.setattr(jira_api, "DOCUMENTED_FIELDS_ONLY", True)
-    documented = _get(simulator, "/rest/agile/1.0/board")["values"]
+    with Simulator(simulator.org, documented_fields_only=True) as sparse:
+        documented = _get(sparse, "/rest/agile/1.0/board")["values"]
     assert len(documented) == len(simulator.org.boards)
     assert all("location" not in b for b in documented)
 

@@ -86,3 +86,31 @@ def test_planted_stories_are_in_the_data(org: Org) -> None:
     assert squash and all(p.merge_commit_sha not in {c.sha for c in p.commits} for p in squash)
     improving = [o for o in org.outcomes if o.team_key == IMPROVING_TEAM and o.measure == "csat"]
     assert improving[-1].value > improving[0].value + 0.4
+
+
+def test_no_pull_request_ships_before_it_merges(org: Org) -> None:
+    """A deployment ships the default branch as it is when it deploys: a PR's merge commit
+    joins that history when the PR merges, not when it is opened."""
+    history = {r.name: [c.sha for c in r.history] for r in org.repos}
+    deployed = [(d.repo, d.sha, d.created_at) for d in org.deployments]
+    deployed += [(r.repo, r.target_commitish, r.created_at) for r in org.releases]
+    deployed += [(w.repo, w.head_sha, w.created_at) for w in org.workflow_runs]
+    merged = [p for p in org.pull_requests if p.merged_at]
+    in_flight = shipped_early = 0
+    for repo, sha, at in deployed:
+        tip = history[repo].index(sha)
+        for pr in merged:
+            if pr.repo == repo and pr.created_at < at < pr.merged_at:  # type: ignore[operator]
+                in_flight += 1
+                shipped_early += history[repo].index(pr.merge_commit_sha) <= tip
+    assert in_flight > 100  # deployments made while PRs were open: the case that matters
+    assert shipped_early == 0
+    # by hand, checkout-api: PR #3 was opened on 05-06 and merged at 20:03 on 05-08, so the
+    # deployment at 15:00 that day ships up to PR #2 (merged at 01:20); #3 ships on 05-11
+    ships = {
+        d.created_at.date().isoformat(): d.sha
+        for d in org.deployments
+        if d.repo == "checkout-api" and d.environment == "production"
+    }
+    merge_sha = {p.number: p.merge_commit_sha for p in merged if p.repo == "checkout-api"}
+    assert (ships["2026-05-08"], ships["2026-05-11"]) == (merge_sha[2], merge_sha[4])

@@ -1,7 +1,8 @@
 -- Every deployment event of every repository, from the source its team_sources row names:
 -- GitHub deployments (result from the status history, time of the first success), published
 -- releases, or successful runs of the deployment workflows on the default branch.
-{%- set production = kpibridge.sql_list(var('production_environments')) %}
+{#- environments compare lower-cased: `PRODUCTION` is `production` (as in ingestion) #}
+{%- set production = kpibridge.sql_list(var('production_environments') | map('lower') | list) %}
 {%- set workflows = kpibridge.sql_list(var('deployment_workflows')) %}
 with
 
@@ -151,13 +152,19 @@ unioned as (
     select * from from_workflows
 ),
 
+classified as (
+    select
+        *,
+        -- releases and deployment workflow runs are production whatever the list names
+        deployment_source != 'deployments' or environment in ({{ production }}) as is_production
+    from unioned
+),
+
 final as (
     select
         *,
-        environment in ({{ production }}) as is_production,
-        environment in ({{ production }}) and deployed_at is not null
-            as is_successful_production
-    from unioned
+        is_production and deployed_at is not null as is_successful_production
+    from classified
 )
 
 select * from final
