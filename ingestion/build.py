@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from ingestion import seed_failures, warehouse_lock
+from ingestion.build_fingerprint import project_fingerprint, store_fingerprint, take_fingerprint
 from ingestion.config import ConfigError, production_vars, project_vars
 from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
 from ingestion.published import ITEM_MARTS_VAR, ManifestError, PublishedMart, published_marts
@@ -95,13 +96,12 @@ def build_warehouse(
         with warehouse_lock.writer_run(warehouse, warehouse_lock.current_command(), timeout):
             warehouse_lock.wait_until_writable(warehouse, timeout)
             check_readable(warehouse)
-            dbt_commands = [
-                ["seed", "--full-refresh", *var_args],
-                ["build", *var_args, *(["--select", *selectors] if selectors else [])],
-            ]
+            fingerprint = project_fingerprint(Path(project_dir).resolve(), resolved_vars)
             # a reader can open the warehouse between the wait above and dbt's connection
             warehouse_lock.when_unlocked(
-                lambda: _run_dbt_commands(dbt_commands, warehouse, Path(project_dir)),
+                lambda: _build_incrementally(
+                    var_args, selectors, fingerprint, warehouse, Path(project_dir)
+                ),
                 warehouse,
                 timeout,
             )
@@ -113,6 +113,33 @@ def build_warehouse(
             )
     except (warehouse_lock.WarehouseBusy, WarehouseDamaged) as exc:
         raise BuildError(str(exc)) from None
+
+
+def _build_incrementally(
+    var_args: list[str],
+    selectors: list[str],
+    fingerprint: str,
+    warehouse: Path,
+    project: Path,
+) -> None:
+    """`dbt seed` + `dbt build`, with --full-refresh unless the warehouse's last complete build
+    had the same fingerprint (ingestion/build_fingerprint.py); the fingerprint is stored again
+    only after a successful build of every model, as a selection may skip incremental ones."""
+    full_refresh = take_fingerprint(warehouse) != fingerprint
+    if full_refresh:
+        log.info("dbt build --full-refresh: no earlier build with this code, seeds and vars")
+    dbt_commands = [
+        ["seed", "--full-refresh", *var_args],
+        [
+            "build",
+            *var_args,
+            *(["--full-refresh"] if full_refresh else []),
+            *(["--select", *selectors] if selectors else []),
+        ],
+    ]
+    _run_dbt_commands(dbt_commands, warehouse, project)
+    if not selectors:
+        store_fingerprint(warehouse, fingerprint)
 
 
 def _run_dbt_commands(commands: list[list[str]], warehouse: Path, project: Path) -> None:

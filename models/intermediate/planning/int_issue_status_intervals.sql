@@ -1,14 +1,42 @@
 -- One row per issue x status interval, rebuilt from the changelog: the status the issue was
 -- created in (the first status change's from_string, else the current status) from created_at,
 -- then every status change (to_string) until the next one. valid_to null = the current status.
+-- Incremental on DuckDB (docs/scaling.md): an issue's intervals depend on its own issue and
+-- changelog rows only, so a build recomputes the issues with rows from loads newer than the
+-- newest already built and replaces them whole (delete + insert by issue_id).
+{{ config(
+    materialized=kpibridge.incremental_where_guarded(),
+    unique_key='issue_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ kpibridge.delete_vanished('issue_id', ref('stg_jira__issues')) }}"
+) }}
+
 with
 
-issues as (
+all_issues as (
     select * from {{ ref('stg_jira__issues') }}
 ),
 
-changelog_items as (
+all_changelog_items as (
     select * from {{ ref('stg_jira__changelog_items') }}
+),
+
+-- the CTE only an incremental run needs stays at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
+changed_issues as (
+    {{ kpibridge.keys_loaded_since_built('issue_id', ['all_issues', 'all_changelog_items']) }}
+),
+{%- endif %}
+
+issues as (
+    select * from all_issues
+    {{ kpibridge.where_changed('issue_id', 'changed_issues') }}
+),
+
+changelog_items as (
+    select * from all_changelog_items
+    {{ kpibridge.where_changed('issue_id', 'changed_issues') }}
 ),
 
 status_stages as (
@@ -87,7 +115,8 @@ final as (
         with_valid_to.valid_to,
         with_valid_to.valid_to is null as is_current,
         {{ kpibridge.hours_between('with_valid_to.valid_from', 'with_valid_to.valid_to') }}
-            as hours_in_status
+            as hours_in_status,
+        issues.dlt_load_id as source_load_id
     from with_valid_to
     inner join issues
         on with_valid_to.issue_id = issues.issue_id

@@ -1,13 +1,41 @@
 -- One row per PagerDuty incident with its team (service_catalog), urgency class and
 -- first acknowledgement (the incident record only keeps the last status change).
+-- Incremental on DuckDB (docs/scaling.md): a row depends on its own incident and log entries
+-- only, so a build recomputes the incidents with rows from loads newer than the newest already
+-- built and replaces them (delete + insert by incident_id).
+{{ config(
+    materialized=kpibridge.incremental_where_guarded(),
+    unique_key='incident_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ kpibridge.delete_vanished('incident_id', ref('stg_pagerduty__incidents')) }}"
+) }}
+
 with
 
-incidents as (
+all_incidents as (
     select * from {{ ref('stg_pagerduty__incidents') }}
 ),
 
-log_entries as (
+all_log_entries as (
     select * from {{ ref('stg_pagerduty__incident_log_entries') }}
+),
+
+-- the CTE only an incremental run needs stays at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
+changed_incidents as (
+    {{ kpibridge.keys_loaded_since_built('incident_id', ['all_incidents', 'all_log_entries']) }}
+),
+{%- endif %}
+
+incidents as (
+    select * from all_incidents
+    {{ kpibridge.where_changed('incident_id', 'changed_incidents') }}
+),
+
+log_entries as (
+    select * from all_log_entries
+    {{ kpibridge.where_changed('incident_id', 'changed_incidents') }}
 ),
 
 service_catalog as (
@@ -48,7 +76,8 @@ final as (
         incidents.resolved_at,
         incidents.title,
         incidents.description,
-        incidents.status
+        incidents.status,
+        incidents.dlt_load_id as source_load_id
     from incidents
     left join service_teams
         on incidents.service_id = service_teams.service_id

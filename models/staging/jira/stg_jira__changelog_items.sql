@@ -26,7 +26,8 @@ joined as (
         items.{{ adapter.quote('from') }} as raw_from,
         items.{{ adapter.quote('to') }} as raw_to,
         items.from_string as raw_from_string,
-        items.to_string as raw_to_string
+        items.to_string as raw_to_string,
+        cast(changelogs._dlt_load_id as {{ dbt.type_string() }}) as dlt_load_id
     from items
     inner join changelogs
         on items._dlt_parent_id = changelogs._dlt_id
@@ -62,7 +63,8 @@ final as (
         case
             when is_person_field then null
             else cast(raw_to_string as {{ dbt.type_string() }})
-        end as to_string
+        end as to_string,
+        dlt_load_id
     from joined
 )
 

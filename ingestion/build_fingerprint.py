@@ -1,0 +1,59 @@
+"""What the rows of the incremental models were computed with, so a build knows when to redo all.
+
+An incremental model keeps the rows earlier builds computed. They stay right only while all
+that computed them is unchanged: the project's SQL (models, macros, dbt_project.yml), the seeds
+(team mappings, status stages), the vars and dbt itself. `kpibridge build` hashes all of these
+and keeps the hash in the warehouse after a complete, successful build; a build whose hash
+differs, or finds none (first build, a failed or partial one before), runs
+`dbt build --full-refresh`. Coarse on purpose: any change recomputes everything, so no change
+can leave rows computed the old way (docs/scaling.md, "Incremental models").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from importlib.metadata import version
+from pathlib import Path
+
+import duckdb
+
+# what computes the rows, relative to the dbt project
+_HASHED_PATHS = ("dbt_project.yml", "models", "macros", "seeds")
+_TABLE = "kpibridge_state.build_fingerprint"
+
+
+def project_fingerprint(project_dir: Path, dbt_vars: Mapping[str, object]) -> str:
+    """sha256 over dbt's version, the vars and every file of the project that computes rows.
+
+    The vars include the salt: its hash adds nothing to what the pseudonyms already expose.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"dbt-core {version('dbt-core')}\0".encode())
+    digest.update(json.dumps(dict(dbt_vars), sort_keys=True, default=str).encode() + b"\0")
+    for relative in _HASHED_PATHS:
+        root = project_dir / relative
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def take_fingerprint(warehouse: Path) -> str | None:
+    """The fingerprint of the warehouse's last complete build, removed from it: until this
+    build completes and stores its own, the next build must be a full one."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"create schema if not exists {_TABLE.split('.')[0]}")
+        con.execute(f"create table if not exists {_TABLE} (fingerprint varchar not null)")
+        rows = con.execute(f"select fingerprint from {_TABLE}").fetchall()
+        con.execute(f"delete from {_TABLE}")
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def store_fingerprint(warehouse: Path, fingerprint: str) -> None:
+    """Record that every incremental model now holds rows computed with `fingerprint`."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"delete from {_TABLE}")
+        con.execute(f"insert into {_TABLE} values (?)", [fingerprint])

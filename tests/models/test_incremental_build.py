@@ -1,0 +1,131 @@
+"""Incremental models: after a changed load they hold what a full refresh computes, and a
+change of seeds, vars or code makes `kpibridge build` recompute them in full."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.build import REPO_ROOT, build_warehouse
+from ingestion.build_fingerprint import project_fingerprint
+from ingestion.simulator.org import build_org, mutate_org
+from ingestion.simulator.seeds import project_with_seeds
+from ingestion.simulator.server import Simulator
+from tests.conftest import ingest_from
+from tests.engines.engine_support import KPI_VALUES_SQL, differences
+
+INCREMENTAL_MODELS = ("int_issue_status_intervals", "int_incidents_enriched")
+FULL_REFRESH_LOGGED = "dbt build --full-refresh"
+
+
+def _build(warehouse: Path, vars_: dict[str, object], project: Path = REPO_ROOT) -> None:
+    build_warehouse(
+        warehouse,
+        marts_path=warehouse.with_suffix(".marts.duckdb"),
+        project_dir=project,
+        dbt_vars=vars_,
+    )
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _table(warehouse: Path, model: str) -> list[tuple]:
+    return _rows(warehouse, f"select * from intermediate.{model} order by all")
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, list[str]]:
+    """A warehouse built, then changed (10 issues, 10 incidents, 10 pull requests moved on a
+    day after the org's end) and built again incrementally; beside it a copy of the changed
+    warehouse with no fingerprint, which the build refreshes in full. Returns both, the vars
+    and the log of the incremental build."""
+    folder = tmp_path_factory.mktemp("incremental")
+    warehouse, reference = folder / "kpibridge.duckdb", folder / "reference.duckdb"
+    org = build_org()
+    vars_ = {
+        "kpi_as_of_date": org.end.date().isoformat(),
+        "require_every_kpi_computed": True,
+        "allow_demo_salt": True,
+    }
+    with Simulator(org) as sim:
+        assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
+        _build(warehouse, vars_)
+        changed = mutate_org(org, 10, at=org.end + timedelta(days=1))
+        assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
+        assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
+    shutil.copy(warehouse, reference)
+    with duckdb.connect(str(reference)) as con:
+        con.execute("delete from kpibridge_state.build_fingerprint")
+    logger = logging.getLogger("kpibridge.build")
+    messages: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        _build(warehouse, vars_)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+    _build(reference, vars_)
+    return warehouse, reference, vars_, messages
+
+
+def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
+    warehouse, reference, _, messages = incremental
+    assert not [m for m in messages if FULL_REFRESH_LOGGED in m], messages
+    # the changed issues and incidents were recomputed from the second load's rows
+    assert _rows(
+        warehouse,
+        "select count(distinct source_load_id), count(distinct issue_id) filter "
+        "(where source_load_id = (select max(source_load_id) "
+        "from intermediate.int_issue_status_intervals)) "
+        "from intermediate.int_issue_status_intervals",
+    ) == [(2, 10)]
+    for model in INCREMENTAL_MODELS:
+        incremental_rows, full_rows = _table(warehouse, model), _table(reference, model)
+        assert incremental_rows, model
+        assert incremental_rows == full_rows, model
+    kpi_sql = KPI_VALUES_SQL.format(relation="marts.kpi_values")
+    assert differences(_rows(reference, kpi_sql), _rows(warehouse, kpi_sql)) == []
+
+
+def test_changed_seed_rebuilds_in_full(incremental: tuple, tmp_path: Path) -> None:
+    """'In Progress' becomes a waiting stage: every issue's intervals show it, not only those
+    of the issues loaded since the last build."""
+    warehouse, reference, vars_, _ = incremental
+    in_progress_stages = (
+        "select stage, count(distinct issue_id) from intermediate.int_issue_status_intervals "
+        "where status_name = 'In Progress' group by stage"
+    )
+    [(stage, issues)] = _rows(reference, in_progress_stages)
+    assert stage == "active"
+    project = project_with_seeds(build_org(), REPO_ROOT, tmp_path / "project")
+    stages = project / "seeds" / "jira_status_stages.csv"
+    stages.write_text(stages.read_text().replace("In Progress,active", "In Progress,waiting"))
+    _build(warehouse, vars_, project)
+    assert _rows(warehouse, in_progress_stages) == [("waiting", issues)]
+
+
+def test_fingerprint_follows_code_seeds_and_vars(tmp_path: Path) -> None:
+    project = project_with_seeds(build_org(), REPO_ROOT, tmp_path / "project")
+    vars_ = {"kpi_as_of_date": "2026-11-01"}
+    first = project_fingerprint(project, vars_)
+    assert project_fingerprint(project, dict(vars_)) == first
+    assert project_fingerprint(project, {**vars_, "high_urgency_values": ["p1"]}) != first
+    seed = project / "seeds" / "service_catalog.csv"
+    seed.write_text(seed.read_text() + "\n")
+    after_seed = project_fingerprint(project, vars_)
+    assert after_seed != first
+    model = project / "models" / "intermediate" / "reliability" / "int_incidents_enriched.sql"
+    model.write_text(model.read_text() + "\n-- edited\n")
+    assert project_fingerprint(project, vars_) != after_seed
