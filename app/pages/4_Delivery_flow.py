@@ -41,7 +41,11 @@ else:
         f"**{STAGE_WORDS.get(stage, stage)}**: {format_number(r[f'{stage}_share_pct'])} % of "
         f"the lead time, a median of {format_value(r[f'{stage}_hours_p50'], 'hours')} "
         f"(n = {n:,} changes with all four stages measured"
-        + ("" if changes is None else f", of {len(changes):,} shipped; the others had no review")
+        + (
+            f", of {len(changes):,} shipped; the others had no review"
+            if changes is not None and len(changes) > n
+            else ""
+        )
         + (", too few to name a bottleneck with confidence" if small else "")
         + ")."
     )

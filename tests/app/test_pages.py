@@ -250,6 +250,17 @@ def test_delivery_flow_for_the_period(marts: Path) -> None:
         [Q3, OCTOBER],
     )[0]
     assert f"**Lead time for changes** (n = {changes:,} changes shipped)" in words
+    # the bottleneck rests on the changes with every stage measured (reviewed ones)
+    (measured,) = mart(
+        marts,
+        "select changes from lead_time_bottlenecks "
+        "where team_key = 'organisation' and grain = 'quarter' and period_start = ?",
+        [Q3],
+    )[0]
+    # every change shipped in Q3 had a review: no "others" to explain
+    assert measured == changes == 669
+    assert "(n = 669 changes with all four stages measured)." in words
+    assert "the others had no review" not in words
 
 
 def test_reliability_lists_the_period_incidents(marts: Path) -> None:
