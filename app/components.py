@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from app.state import Context, csv_download
 from app.tables import TARGET_LEGEND, scorecard_table
 
 VALIDATE_CHARTS_ENV = "KPIBRIDGE_VALIDATE_CHARTS"
+_ALTAIR_SETTINGS = threading.Lock()
 
 
 def review_rows(ctx: Context) -> pd.DataFrame:
@@ -53,8 +55,9 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
     two thirds of a chart's render time, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is
     set: the app tests set it and check every chart the pages draw."""
     validate = bool(os.environ.get(VALIDATE_CHARTS_ENV))
-    # as st.altair_chart does: no Altair default theme (its fixed view size), data inline
-    with alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
+    # as st.altair_chart does: no Altair default theme (its fixed view size), data inline;
+    # both are process-wide settings, and each browser session renders in its own thread
+    with _ALTAIR_SETTINGS, alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
         spec = chart.to_dict(validate=validate)
     st.vega_lite_chart(spec, width="stretch")
 

@@ -18,7 +18,12 @@ from typing import Any
 import duckdb
 
 from ingestion import seed_failures, warehouse_lock
-from ingestion.build_fingerprint import project_fingerprint, store_fingerprint, take_fingerprint
+from ingestion.build_fingerprint import (
+    project_fingerprint,
+    store_fingerprint,
+    take_fingerprint,
+    unfinished_loads,
+)
 from ingestion.config import ConfigError, production_vars, project_vars
 from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
 from ingestion.published import ITEM_MARTS_VAR, ManifestError, PublishedMart, published_marts
@@ -87,6 +92,14 @@ def build_warehouse(
         raise BuildError(str(exc)) from None
     item_marts = publishes_item_marts(resolved_vars, Path(project_dir))
     if target != DEFAULT_TARGET:
+        if not item_marts:
+            log.warning(
+                "%s=false withholds the per-item marts from the DuckDB marts file only: on %s "
+                "the marts schema is what readers see, so grant them the KPI marts only "
+                "(SECURITY.md)",
+                ITEM_MARTS_VAR,
+                target,
+            )
         _build_on_engine(target, select, project_dir, {**prepare_engine(target), **resolved_vars})
         return
     selectors = [select] if isinstance(select, str) else list(select or [])
@@ -123,10 +136,18 @@ def _build_incrementally(
     project: Path,
 ) -> None:
     """`dbt seed` + `dbt build`, with --full-refresh unless the warehouse's last complete build
-    had the same fingerprint (ingestion/build_fingerprint.py); the fingerprint is stored again
-    only after a successful build of every model, as a selection may skip incremental ones."""
-    full_refresh = take_fingerprint(warehouse) != fingerprint
-    if full_refresh:
+    had the same fingerprint (ingestion/build_fingerprint.py) and no raw table holds rows of an
+    unfinished load; the fingerprint is stored again only after a successful build of every
+    model (a selection may skip incremental ones) over finished loads."""
+    unfinished = unfinished_loads(warehouse)
+    full_refresh = take_fingerprint(warehouse) != fingerprint or bool(unfinished)
+    if unfinished:
+        log.info(
+            "dbt build --full-refresh: %s hold rows of an unfinished load (the next ingest "
+            "finishes it; builds stay full until then)",
+            ", ".join(unfinished),
+        )
+    elif full_refresh:
         log.info("dbt build --full-refresh: no earlier build with this code, seeds and vars")
     dbt_commands = [
         ["seed", "--full-refresh", *var_args],
@@ -138,7 +159,7 @@ def _build_incrementally(
         ],
     ]
     _run_dbt_commands(dbt_commands, warehouse, project)
-    if not selectors:
+    if not selectors and not unfinished:
         store_fingerprint(warehouse, fingerprint)
 
 

@@ -41,6 +41,28 @@ def project_fingerprint(project_dir: Path, dbt_vars: Mapping[str, object]) -> st
     return digest.hexdigest()
 
 
+def unfinished_loads(warehouse: Path) -> list[str]:
+    """Raw tables holding rows of a dlt load that has not finished (no status-0 row in its
+    dataset's `_dlt_loads`): dlt commits a load table by table, and finishes it later with the
+    same load id, so rows arriving then are no newer than what an incremental build saw."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select c.table_schema, c.table_name from information_schema.columns c "
+            "join information_schema.tables l on l.table_schema = c.table_schema "
+            "and l.table_name = '_dlt_loads' "
+            "where c.table_schema like 'raw\\_%' escape '\\' and c.column_name = '_dlt_load_id' "
+            "order by 1, 2"
+        ).fetchall()
+        return [
+            f"{schema}.{table}"
+            for schema, table in tables
+            if con.execute(
+                f'select count(*) from "{schema}"."{table}" where _dlt_load_id not in '
+                f'(select load_id from "{schema}"._dlt_loads where status = 0)'
+            ).fetchone()[0]
+        ]
+
+
 def take_fingerprint(warehouse: Path) -> str | None:
     """The fingerprint of the warehouse's last complete build, removed from it: until this
     build completes and stores its own, the next build must be a full one."""

@@ -58,6 +58,10 @@ def export_marts(
                 f"{source} lacks published marts {', '.join(missing)}: rerun `kpibridge build`"
             )
         exported = [_export_one(con, mart, target) for mart in published if mart.name in present]
+    # a mart this build withheld must not survive from an earlier export into the same folder
+    for mart in published:
+        if mart.name not in present:
+            (target / f"{mart.name}.parquet").unlink(missing_ok=True)
     manifest = {"source": str(source), "format": "parquet", "marts": [asdict(m) for m in exported]}
     (target / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
     return exported

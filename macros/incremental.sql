@@ -52,3 +52,24 @@
         where {{ key_column }} in (select {{ changed }}.{{ key_column }} from {{ changed }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- on-run-start: a dbt run may rewrite incremental rows with other code or vars (a `dbt build`
+    by hand), so it forgets the last complete build's fingerprint and the next `kpibridge build`
+    recomputes in full; `kpibridge build` stores its own once its build completes. -#}
+{% macro forget_build_fingerprint() -%}
+    {{ return(adapter.dispatch('forget_build_fingerprint', 'kpibridge')()) }}
+{%- endmacro %}
+
+{% macro default__forget_build_fingerprint() -%}
+{%- endmacro %}
+
+{% macro duckdb__forget_build_fingerprint() -%}
+    {%- if execute -%}
+        {%- do run_query('create schema if not exists kpibridge_state') -%}
+        {%- do run_query(
+            'create table if not exists kpibridge_state.build_fingerprint '
+            ~ '(fingerprint varchar not null)'
+        ) -%}
+        {%- do run_query('delete from kpibridge_state.build_fingerprint') -%}
+    {%- endif -%}
+{%- endmacro %}

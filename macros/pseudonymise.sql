@@ -15,7 +15,9 @@
     does, so no real build publishes pseudonyms anyone can recompute from a known login. -#}
 {% macro refuse_demo_salt() -%}
     {#- parsing renders hooks too (dbt parse, mf, the sqlfluff templater): refuse only when run -#}
-    {%- set demo_salt = var('pseudonymisation_salt') == 'kpibridge-demo-salt' -%}
+    {#- an empty salt ($KPIBRIDGE_SALT set to '') would publish plain md5(id) -#}
+    {%- set salt = var('pseudonymisation_salt') | string | trim -%}
+    {%- set demo_salt = salt in ('kpibridge-demo-salt', '') -%}
     {%- if execute and demo_salt and not var('allow_demo_salt') -%}
         {{ exceptions.raise_compiler_error(
             "var pseudonymisation_salt is the committed demo salt (dbt_project.yml): anyone who "

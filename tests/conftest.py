@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,3 +107,26 @@ def build_landed(landed: Landed, folder: Path) -> Built:
 @pytest.fixture(scope="session")
 def built(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_landed(landed, tmp_path_factory.mktemp("built"))
+
+
+def dbt_seed_teams_by_hand(
+    tmp_path: Path, salt: str | None, *args: str
+) -> subprocess.CompletedProcess:
+    """A plain `dbt seed`, as a user would run it by hand, with $KPIBRIDGE_SALT set or not."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KPIBRIDGE_SALT", "KPIBRIDGE__SALT")}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "seed", "--select", "teams", *args],
+        cwd=REPO_ROOT,
+        env={
+            **env,
+            **({"KPIBRIDGE_SALT": salt} if salt else {}),
+            "DBT_PROFILES_DIR": str(REPO_ROOT),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "KPIBRIDGE_DUCKDB": str(tmp_path / "kpibridge.duckdb"),
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

@@ -131,21 +131,24 @@ else:
 
 # --- investment mix -------------------------------------------------------------------------
 st.subheader(f"Investment mix per {ctx.grain}, up to {ctx.period}")
-mix = queries.investment_mix(ctx.db, ctx.team, ctx.grain, ctx.period_end)
-if mix.empty:
-    st.info("No done work items yet.")
-else:
-    mix = mix.assign(category=mix["work_category"].fillna("uncategorised").str.replace("_", " "))
-    show_chart(investment_chart(mix, ctx.grain))
-    now = mix[pd.to_datetime(mix["period_start"]).dt.date == ctx.period_start]
-    if not now.empty:
-        total = int(now["items"].sum())
-        st.caption(
-            f"{ctx.period}: "
-            + ", ".join(
-                f"{r.category} {format_value(100.0 * r.items / total, 'pct')}"
-                for r in now.sort_values("items", ascending=False).itertuples()
+if not withheld(ctx, "work_items", "The investment mix (read from work items)"):
+    mix = queries.investment_mix(ctx.db, ctx.team, ctx.grain, ctx.period_end)
+    if mix.empty:
+        st.info("No done work items yet.")
+    else:
+        categories = mix["work_category"].fillna("uncategorised").str.replace("_", " ")
+        mix = mix.assign(category=categories)
+        show_chart(investment_chart(mix, ctx.grain))
+        now = mix[pd.to_datetime(mix["period_start"]).dt.date == ctx.period_start]
+        if not now.empty:
+            total = int(now["items"].sum())
+            st.caption(
+                f"{ctx.period}: "
+                + ", ".join(
+                    f"{r.category} {format_value(100.0 * r.items / total, 'pct')}"
+                    for r in now.sort_values("items", ascending=False).itertuples()
+                )
+                + f" of {total:,} done work items "
+                "(Jira work categories, seeds/work_categories.csv)."
             )
-            + f" of {total:,} done work items (Jira work categories, seeds/work_categories.csv)."
-        )
-    csv_download(mix, "investment mix", f"investment_mix_{ctx.team}_{ctx.grain}")
+        csv_download(mix, "investment mix", f"investment_mix_{ctx.team}_{ctx.grain}")

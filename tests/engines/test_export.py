@@ -66,3 +66,27 @@ def test_every_published_model_has_an_enforced_contract() -> None:
     published = [n for n in nodes if "published" in n["tags"] and n["resource_type"] == "model"]
     assert len(published) == 12
     assert [n["name"] for n in published if not n["config"]["contract"]["enforced"]] == []
+
+
+def test_withheld_per_item_marts_leave_an_earlier_export(built: Built, tmp_path: Path) -> None:
+    """publish_item_marts = false: re-exporting into the same folder removes their files."""
+    from ingestion.build import publish_marts
+
+    directory = tmp_path / "out"
+    assert main(["export", "--marts", str(built.marts), str(directory)]) == 0
+    per_item = {mart.name for mart in published_marts() if mart.per_item}
+    assert per_item == {
+        "changes",
+        "deployments",
+        "incidents",
+        "work_items",
+        "data_quality_findings",
+    }
+    assert per_item <= {path.stem for path in directory.glob("*.parquet")}
+    withheld = tmp_path / "marts.duckdb"
+    publish_marts(built.warehouse, withheld, item_marts=False)
+    assert main(["export", "--marts", str(withheld), str(directory)]) == 0
+    files = {path.stem for path in directory.glob("*.parquet")}
+    assert files == {mart.name for mart in published_marts()} - per_item
+    manifest = json.loads((directory / "manifest.json").read_text())
+    assert per_item.isdisjoint(mart["name"] for mart in manifest["marts"])

@@ -12,11 +12,11 @@ import duckdb
 import pytest
 
 from ingestion.build import REPO_ROOT, build_warehouse
-from ingestion.build_fingerprint import project_fingerprint
+from ingestion.build_fingerprint import project_fingerprint, unfinished_loads
 from ingestion.simulator.org import build_org, mutate_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
-from tests.conftest import ingest_from
+from tests.conftest import dbt_seed_teams_by_hand, ingest_from
 from tests.engines.engine_support import KPI_VALUES_SQL, differences
 
 INCREMENTAL_MODELS = ("int_issue_status_intervals", "int_incidents_enriched")
@@ -129,3 +129,37 @@ def test_fingerprint_follows_code_seeds_and_vars(tmp_path: Path) -> None:
     model = project / "models" / "intermediate" / "reliability" / "int_incidents_enriched.sql"
     model.write_text(model.read_text() + "\n-- edited\n")
     assert project_fingerprint(project, vars_) != after_seed
+
+
+def test_rows_of_an_unfinished_load_are_named(tmp_path: Path) -> None:
+    """dlt commits a load table by table: rows of load 3 landed, load 3 not finished."""
+    warehouse = tmp_path / "raw.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw_jira")
+        con.execute("create table raw_jira._dlt_loads (load_id varchar, status bigint)")
+        con.execute("insert into raw_jira._dlt_loads values ('1.0', 0), ('2.0', 0)")
+        con.execute("create table raw_jira.issues (id bigint, _dlt_load_id varchar)")
+        con.execute("create table raw_jira.issue_changelogs (id bigint, _dlt_load_id varchar)")
+        con.execute("insert into raw_jira.issues values (1, '1.0'), (2, '3.0')")
+        con.execute("insert into raw_jira.issue_changelogs values (1, '2.0')")
+        # a table outside the raw datasets is not dlt's
+        con.execute("create schema staging")
+        con.execute("create table staging.issues (id bigint, _dlt_load_id varchar)")
+        con.execute("insert into staging.issues values (9, '9.0')")
+    assert unfinished_loads(warehouse) == ["raw_jira.issues"]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into raw_jira._dlt_loads values ('3.0', 0)")
+    assert unfinished_loads(warehouse) == []
+
+
+def test_a_dbt_run_by_hand_forgets_the_fingerprint(tmp_path: Path) -> None:
+    """Rows a hand-run dbt computes (other vars, other SQL) must not pass for the last
+    `kpibridge build`'s: the next build then recomputes in full."""
+    warehouse = tmp_path / "kpibridge.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema kpibridge_state")
+        con.execute("create table kpibridge_state.build_fingerprint (fingerprint varchar)")
+        con.execute("insert into kpibridge_state.build_fingerprint values ('of the last build')")
+    seeded = dbt_seed_teams_by_hand(tmp_path, "a-long-random-secret")
+    assert seeded.returncode == 0, seeded.stdout
+    assert _rows(warehouse, "select * from kpibridge_state.build_fingerprint") == []

@@ -3,10 +3,7 @@ titles) never reaches the published marts; the demo salt is refused for real dat
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,9 +14,7 @@ from ingestion.salt import DemoSaltRefused, salt_vars
 from ingestion.simulator.model import Org, Person
 from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
-from tests.conftest import ingest_from
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import dbt_seed_teams_by_hand, ingest_from
 
 PLANTS_PER_FIELD = 10
 
@@ -126,37 +121,19 @@ def test_the_demo_salt_is_refused_outside_the_demo(
     assert salt_vars({**given, "allow_demo_salt": True}).get("allow_demo_salt") is True
 
 
-def _dbt_seed_teams(tmp_path: Path, salt: str | None, *args: str) -> subprocess.CompletedProcess:
-    """A plain `dbt seed`, as a user would run it by hand, with $KPIBRIDGE_SALT set or not."""
-    env = {k: v for k, v in os.environ.items() if k not in ("KPIBRIDGE_SALT", "KPIBRIDGE__SALT")}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "seed", "--select", "teams", *args],
-        cwd=REPO_ROOT,
-        env={
-            **env,
-            **({"KPIBRIDGE_SALT": salt} if salt else {}),
-            "DBT_PROFILES_DIR": str(REPO_ROOT),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "KPIBRIDGE_DUCKDB": str(tmp_path / "kpibridge.duckdb"),
-            "DBT_TARGET_PATH": str(tmp_path / "target"),
-            "DBT_LOG_PATH": str(tmp_path / "logs"),
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_dbt_run_by_hand_refuses_the_demo_salt(tmp_path: Path) -> None:
-    refused = _dbt_seed_teams(tmp_path, None)
+    refused = dbt_seed_teams_by_hand(tmp_path, None)
     assert refused.returncode != 0
     assert "var pseudonymisation_salt is the committed demo salt" in refused.stdout
     assert "export KPIBRIDGE_SALT" in refused.stdout
     assert not (tmp_path / "kpibridge.duckdb").exists() or _seeded_teams(tmp_path) is None
     # the environment variable the README names reaches plain dbt through dbt_project.yml
-    assert _dbt_seed_teams(tmp_path, "a-long-random-secret").returncode == 0
+    assert dbt_seed_teams_by_hand(tmp_path, "a-long-random-secret").returncode == 0
     assert _seeded_teams(tmp_path)
-    assert _dbt_seed_teams(tmp_path, None, "--vars", '{"allow_demo_salt": true}').returncode == 0
+    assert (
+        dbt_seed_teams_by_hand(tmp_path, None, "--vars", '{"allow_demo_salt": true}').returncode
+        == 0
+    )
 
 
 def _seeded_teams(tmp_path: Path) -> int | None:
