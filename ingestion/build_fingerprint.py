@@ -34,7 +34,9 @@ def project_fingerprint(project_dir: Path, dbt_vars: Mapping[str, object]) -> st
     digest.update(json.dumps(dict(dbt_vars), sort_keys=True, default=str).encode() + b"\0")
     for relative in _HASHED_PATHS:
         root = project_dir / relative
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        # a project may lack a folder (a seeds-only project has no models/)
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+        files += [root] if root.is_file() else []
         for path in files:
             digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
