@@ -154,29 +154,13 @@ def _check_github(settings: dict[str, Any], report: Report) -> None:
         },
     )
     owner = settings["owner"]
-    first = client.get(f"/orgs/{owner}/repos", params={"per_page": 100})
-    report.add("github", "token accepted", True, f"read /orgs/{owner}/repos")
-    scopes = first.headers.get("X-OAuth-Scopes")
-    if scopes is None:
-        report.add(
-            "github", "read scopes", True, "fine-grained token: checked by reading each endpoint"
-        )
-    else:
-        granted = {s.strip() for s in scopes.split(",") if s.strip()}
-        missing = [
-            " or ".join(sorted(need)) for need in GITHUB_CLASSIC_SCOPES if not need & granted
-        ]
-        report.add(
-            "github",
-            "read scopes",
-            not missing,
-            f"granted {', '.join(sorted(granted)) or 'none'}"
-            + (f"; missing {', '.join(missing)}" if missing else ""),
-        )
-    # the first page again, through the paginator the source uses
-    for page in paginate(
+    pages = paginate(
         client, f"/orgs/{owner}/repos", params={"per_page": 100}, paginator=HeaderLinkPaginator()
-    ):
+    )
+    for number, page in enumerate(pages):
+        if number == 0:
+            report.add("github", "token accepted", True, f"read /orgs/{owner}/repos")
+            _check_github_scopes(page.response.headers.get("X-OAuth-Scopes"), report)
         for repo in page:
             report.inventory.repos[repo["name"]] = Repo(repo["name"])
     for repo in report.inventory.repos.values():
@@ -188,6 +172,24 @@ def _check_github(settings: dict[str, Any], report: Report) -> None:
         runs = _first_page(client, f"{base}/actions/runs", per_page=100)["workflow_runs"]
         repo.workflow_names = {run["name"] for run in runs}
     report.add("github", "repositories", True, f"{len(report.inventory.repos)} in {owner}")
+
+
+def _check_github_scopes(scopes: str | None, report: Report) -> None:
+    """A classic token lists its scopes in a header; a fine-grained one does not."""
+    if scopes is None:
+        report.add(
+            "github", "read scopes", True, "fine-grained token: checked by reading each endpoint"
+        )
+        return
+    granted = {s.strip() for s in scopes.split(",") if s.strip()}
+    missing = [" or ".join(sorted(need)) for need in GITHUB_CLASSIC_SCOPES if not need & granted]
+    report.add(
+        "github",
+        "read scopes",
+        not missing,
+        f"granted {', '.join(sorted(granted)) or 'none'}"
+        + (f"; missing {', '.join(missing)}" if missing else ""),
+    )
 
 
 def _items(

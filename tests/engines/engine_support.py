@@ -8,20 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-# KPI_VALUES_SQL reads the same columns, in the same order, on every engine
-KPI_VALUES_COLUMNS = (
-    "team_key",
-    "kpi_id",
-    "grain",
-    "period_start",
-    "value",
-    "numerator",
-    "denominator",
-    "sample_size",
-    "value_p50",
-    "value_p90",
-    "null_reason",
-)
+from tests.models.kpi_golden import COLUMNS as KPI_VALUES_COLUMNS
+
+# every contracted column, read in the same order on every engine
 KPI_VALUES_SQL = (
     f"select {', '.join(KPI_VALUES_COLUMNS)} from {{relation}} "
     "order by team_key, kpi_id, grain, period_start"

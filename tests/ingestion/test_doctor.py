@@ -52,6 +52,8 @@ def test_the_committed_mapping_of_the_demo_org_is_green(simulator: Simulator) ->
     assert len(report.inventory.repos) == 12
     assert report.inventory.repos["platform-web"].workflow_names == {"Deploy"}
     assert report.reached == {"github", "jira", "pagerduty"}
+    # one page of 12 repositories, read once: the token and scope checks use that same page
+    assert simulator.request_counts_by_endpoint[("github", r"/orgs/(?P<org>[^/]+)/repos")] == 1
 
 
 def test_mapping_mistakes_are_named(simulator: Simulator, tmp_path: Path) -> None:

@@ -20,22 +20,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "kpi_values.csv"
+CONTRACT = Path(__file__).resolve().parents[2] / "models" / "marts" / "kpis" / "_kpi_values.yml"
+
+
+def _contract_types() -> dict[str, str]:
+    """kpi_values' contracted columns and their data types, in the contract's order."""
+    models = yaml.safe_load(CONTRACT.read_text())["models"]
+    model = next(model for model in models if model["name"] == "kpi_values")
+    return {column["name"]: column["data_type"] for column in model["columns"]}
+
+
+CONTRACT_TYPES = _contract_types()
 KEY = ("kpi_id", "grain", "team_key", "period_start")
-COLUMNS = (
-    *KEY,
-    "period_end",
-    "value",
-    "numerator",
-    "denominator",
-    "sample_size",
-    "value_p50",
-    "value_p90",
-    "is_complete",
-    "null_reason",
-)
-FLOAT_COLUMNS = frozenset({"value", "numerator", "denominator", "value_p50", "value_p90"})
+# every contracted column, the key first
+COLUMNS = (*KEY, *(column for column in CONTRACT_TYPES if column not in KEY))
+FLOAT_COLUMNS = frozenset(column for column, kind in CONTRACT_TYPES.items() if kind == "float8")
 FLOAT_TOLERANCE = 1e-9
 
 Row = dict[str, str]
