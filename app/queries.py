@@ -294,12 +294,13 @@ def deployments_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame
 
 
 def incidents_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
-    """Incidents opened in [start, end), with the deployment they are linked to."""
+    """Incidents opened in [start, end), with the deployment they are linked to; caused_by
+    names it as `repo @ short sha` (null when not linked)."""
     clause, params = team_clause("i.team_key", team)
     return db.df(
         "select i.incident_number, coalesce(t.team_name, i.team_key) as team_name, "
         "i.priority_name, i.urgency, i.status, i.created_at, i.minutes_to_acknowledge, "
-        "i.hours_to_resolve, d.repo as deployment_repo, d.sha as deployment_sha, "
+        "i.hours_to_resolve, d.repo || ' @ ' || left(d.sha, 7) as caused_by, "
         "d.deployed_at as deployment_at, i.link_rule, i.hours_from_deploy, i.html_url "
         "from incidents as i left join teams as t on t.team_key = i.team_key "
         "left join deployments as d on d.deployment_key = i.linked_deployment_key "

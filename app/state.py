@@ -222,10 +222,11 @@ def withheld(ctx: Context, table: str, what: str) -> bool:
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_stem: str) -> None:
-    """A CSV of exactly the rows a chart or table shows."""
+    """A CSV of exactly the rows a chart or table shows, written when it is clicked (writing
+    every table's CSV on every render cost more than drawing the table)."""
     st.download_button(
         f"Download {label} (CSV)",
-        frame.to_csv(index=False).encode("utf-8"),
+        lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"download_{file_stem}",
