@@ -288,7 +288,7 @@ def deployments_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame
         "left join incidents as i on i.linked_deployment_key = d.deployment_key "
         "where d.is_successful_production and d.deployed_at >= ? and d.deployed_at < ?"
         + clause
-        + " group by all order by d.deployed_at desc",
+        + " group by all order by d.deployed_at desc, d.deployment_key",
         [start, end, *params],
     )
 
