@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date
 from functools import lru_cache
 
-import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.vegalite.v6.schema.core import Root
 
 from app import queries
 from app.cards import CARD_CSS, cards_html
-from app.charts import reference_frame, small_flags, trend_chart
+from app.charts import Spec, reference_frame, small_flags, trend_chart
 from app.format import (
     format_value,
     period_label,
@@ -26,7 +25,6 @@ from app.state import Context, csv_download
 from app.tables import TARGET_LEGEND, scorecard_table
 
 VALIDATE_CHARTS_ENV = "KPIBRIDGE_VALIDATE_CHARTS"
-_ALTAIR_SETTINGS = threading.Lock()
 
 
 def review_rows(ctx: Context) -> pd.DataFrame:
@@ -50,15 +48,12 @@ def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFram
     return rows.reset_index(drop=True)
 
 
-def show_chart(chart: alt.TopLevelMixin) -> None:
-    """Draw an Altair chart at full width. Altair's JSON-schema check of the spec costs about
-    two thirds of a chart's render time, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is
-    set: the app tests set it and check every chart the pages draw."""
-    validate = bool(os.environ.get(VALIDATE_CHARTS_ENV))
-    # as st.altair_chart does: no Altair default theme (its fixed view size), data inline;
-    # both are process-wide settings, and each browser session renders in its own thread
-    with _ALTAIR_SETTINGS, alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
-        spec = chart.to_dict(validate=validate)
+def show_chart(spec: Spec) -> None:
+    """Draw a Vega-Lite chart at full width. The JSON-schema check of a spec costs more than
+    drawing it, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is set: the app tests set it
+    and check every chart the pages draw."""
+    if os.environ.get(VALIDATE_CHARTS_ENV):
+        Root.validate(spec)
     st.vega_lite_chart(spec, width="stretch")
 
 

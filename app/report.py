@@ -14,14 +14,13 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
 from app import queries
 from app.alignment import judge_pairs
 from app.cards import CARD_CSS, cards_html
-from app.charts import reference_frame, small_flags, trend_chart
+from app.charts import Spec, reference_frame, small_flags, trend_chart
 from app.format import (
     baseline_words,
     label_with_unit,
@@ -75,8 +74,12 @@ def parse_period(text: str) -> ReviewPeriod:
     raise ReportError(f"--period {text!r} is not a quarter like 2026-Q3 or a month like 2026-09")
 
 
-def _svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
-    svg = vlc.vegalite_to_svg(chart.to_dict(), vl_version="v5_20")
+# the default view size Altair's default theme gave the report's charts
+REPORT_CHART_CONFIG = {"view": {"continuousWidth": 300, "continuousHeight": 300}}
+
+
+def _svg(chart: Spec, alt_text: str) -> str:
+    svg = vlc.vegalite_to_svg({**chart, "config": REPORT_CHART_CONFIG}, vl_version="v5_20")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (
         f'<div class="chart"><img alt="{escape(alt_text)}" '
