@@ -352,7 +352,8 @@ def published_tables(db: Marts) -> list[str]:
     return list(
         db.df(
             "select table_name from information_schema.tables "
-            "where table_schema = 'main' order by table_name"
+            "where table_catalog = current_database() and table_schema = 'main' "
+            "order by table_name"
         )["table_name"]
     )
 

@@ -405,16 +405,16 @@ def test_damaged_marts_show_the_panel_not_a_traceback(
 
 
 def test_one_connection_per_render(marts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.marts
+    from app.marts import _Attachments
 
     opened: list[str] = []
-    real_connect = duckdb.connect
+    real_attach = _Attachments._attach
 
-    def counting_connect(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
-        opened.append(str(args[0]))
-        return real_connect(*args, **kwargs)
+    def counting_attach(self: _Attachments, path: str) -> str:
+        opened.append(path)
+        return real_attach(self, path)
 
-    monkeypatch.setattr(app.marts.duckdb, "connect", counting_connect)
+    monkeypatch.setattr(_Attachments, "_attach", counting_attach)
     for page in PAGES:
         # a fresh copy is a new file identity: every query of the render misses the cache
         fresh = marts.parent / f"fresh_{page.replace('/', '_')}.duckdb"
@@ -424,6 +424,11 @@ def test_one_connection_per_render(marts: Path, monkeypatch: pytest.MonkeyPatch)
         at = AppTest.from_file(str(APP_DIR / page), default_timeout=60).run()
         assert not at.exception
         assert opened == [str(fresh)], page
+    # the same build, other queries (another team): the attached file is reused, not reopened
+    opened.clear()
+    at.selectbox(key="_widget_team").set_value("platform").run()
+    assert not at.exception
+    assert opened == []
 
 
 def test_rebuilt_file_is_picked_up(marts: Path, tmp_path: Path) -> None:
