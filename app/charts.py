@@ -2,7 +2,8 @@
 
 Specs are built as plain dicts: building them with Altair objects and converting them with
 to_dict() cost more than everything else on a chart-heavy page. The specs are the ones the
-Altair code produced; the app tests validate every spec against the Vega-Lite schema.
+Altair code produced; the app tests validate every spec against the Vega-Lite schema. Datasets
+stay data frames, which Streamlit turns into Arrow directly (`as_json` gives the JSON spec).
 
 Time axes are ordinal period labels of the selected grain ('2026-Q3', 'Sep 2026'), so a quarter
 reads as a quarter and bars are as wide as the axis allows. Every KPI point carries its n; points
@@ -11,8 +12,7 @@ from too small a sample are grey. Reference lines have their own colours and das
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+import json
 from typing import Any
 
 import pandas as pd
@@ -69,25 +69,26 @@ def small_flags(series: pd.DataFrame, aggregation: str | None, min_sample_size: 
 # --- spec building blocks -------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """A JSON value: numpy scalars as Python numbers, a missing number as null."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+def _frame(**columns: Any) -> pd.DataFrame:
+    """Equal-length columns (lists or Series, whose index is ignored) -> a chart's dataset."""
+    return pd.DataFrame(
+        {k: v.to_numpy() if isinstance(v, pd.Series) else list(v) for k, v in columns.items()}
+    )
 
 
-def _records(**columns: Iterable[Any]) -> list[dict[str, Any]]:
-    """Equal-length columns -> the rows of a Vega-Lite dataset."""
-    names = list(columns)
-    return [
-        dict(zip(names, map(_plain, row), strict=True))
-        for row in zip(*(list(c) for c in columns.values()), strict=True)
-    ]
+def as_json(spec: Spec) -> Spec:
+    """The spec with its datasets as rows of plain values (missing numbers as null), as the
+    Vega-Lite schema and vl-convert expect. Streamlit takes the data frames as they are."""
+    return {
+        **spec,
+        "datasets": {
+            name: json.loads(frame.to_json(orient="records"))
+            for name, frame in spec["datasets"].items()
+        },
+    }
 
 
-def _chart(datasets: dict[str, list[dict[str, Any]]], **spec: Any) -> Spec:
+def _chart(datasets: dict[str, pd.DataFrame], **spec: Any) -> Spec:
     return {"$schema": SCHEMA_URL, **spec, "datasets": datasets}
 
 
@@ -135,7 +136,7 @@ def trend_chart(
     """A KPI per period up to the review period (its periods shaded), n above each point,
     reference lines."""
     periods = [period_label(grain, s) for s in series["period_start"]]
-    points = _records(
+    points = _frame(
         period=periods,
         value=series["value"],
         n=[("n = " + f"{int(n):,}") if not is_missing(n) else "" for n in series["sample_size"]],
@@ -154,7 +155,7 @@ def trend_chart(
         _field("state", "nominal", title="Period"),
     ]
     datasets = {
-        "review-period": _records(period=[period_label(grain, s) for s in selected]),
+        "review-period": _frame(period=[period_label(grain, s) for s in selected]),
         "kpi-points": points,
     }
     shared = {"x": x, "y": y, "tooltip": tooltip}
@@ -207,7 +208,7 @@ def trend_chart(
     ]
     if not lines.empty:
         names = list(lines["line"])
-        datasets["reference-lines"] = _records(line=names, y=lines["y"])
+        datasets["reference-lines"] = _frame(line=names, y=lines["y"])
         layers.append(
             {
                 "data": _data("reference-lines"),
@@ -250,16 +251,16 @@ def stage_share_chart(flow: pd.DataFrame, grain: str, stages: tuple[str, ...]) -
             "period": period_label(grain, r.period_start),
             "stage": stage,
             "order": order,
-            "share": _plain(getattr(r, f"{stage}_share_pct")),
-            "median_hours": _plain(getattr(r, f"{stage}_hours_p50")),
-            "changes": _plain(r.changes),
+            "share": getattr(r, f"{stage}_share_pct"),
+            "median_hours": getattr(r, f"{stage}_hours_p50"),
+            "changes": r.changes,
         }
         for r in flow.itertuples()
         for order, stage in enumerate(stages)
     ]
     order = [period_label(grain, s) for s in flow["period_start"]]
     return _chart(
-        {"stage-shares": rows},
+        {"stage-shares": pd.DataFrame(rows)},
         data=_data("stage-shares"),
         mark={"type": "bar"},
         encoding={
@@ -293,8 +294,8 @@ def distribution_chart(values: pd.Series, title: str, unit_words: str) -> Spec:
     )
     return _chart(
         {
-            "histogram": _records(value=data[data <= cap]),
-            "markers": _records(statistic=statistics, value=[data.median(), data.quantile(0.9)]),
+            "histogram": _frame(value=data[data <= cap]),
+            "markers": _frame(statistic=statistics, value=[data.median(), data.quantile(0.9)]),
         },
         layer=[
             {
@@ -371,7 +372,7 @@ def say_do_chart(sprints: pd.DataFrame) -> Spec:
     }
     return _chart(
         {
-            "sprints": _records(
+            "sprints": _frame(
                 sprint=sprints["team_name"] + " · " + sprints["sprint_name"],
                 say_do_ratio=sprints["say_do_ratio"],
                 delivered=delivered,
@@ -394,7 +395,7 @@ def investment_chart(mix: pd.DataFrame, grain: str) -> Spec:
     """Share of done work items per category and period (each bar is 100 %)."""
     periods = [period_label(grain, s) for s in mix["period_start"]]
     return _chart(
-        {"investment": _records(period=periods, category=mix["category"], items=mix["items"])},
+        {"investment": _frame(period=periods, category=mix["category"], items=mix["items"])},
         data=_data("investment"),
         mark={"type": "bar"},
         encoding={
@@ -422,7 +423,7 @@ def team_lines_chart(series: pd.DataFrame, grain: str, unit: str | None, title: 
     order = [period_label(grain, s) for s in sorted(series["period_start"].unique())]
     return _chart(
         {
-            "team-lines": _records(
+            "team-lines": _frame(
                 team=series["team"],
                 period=[period_label(grain, s) for s in series["period_start"]],
                 value=series["value"],
@@ -452,7 +453,7 @@ def pair_chart(both: pd.DataFrame) -> Spec:
     months = [f"{pd.Timestamp(m):%b %Y}" for m in both["month"]]
     order = [f"{pd.Timestamp(m):%b %Y}" for m in sorted(both["month"].unique())]
     return _chart(
-        {"pair": _records(month_label=months, value=both["value"], series=both["series"])},
+        {"pair": _frame(month_label=months, value=both["value"], series=both["series"])},
         data=_data("pair"),
         facet={"row": _field("series", "nominal", title=None)},
         spec={
@@ -506,7 +507,7 @@ def tier_grid_chart(table: pd.DataFrame) -> Spec:
     }
     columns = ("Team", "Metric", "Shown", "Cell", "Tier", "Trend")
     return _chart(
-        {"tiers": _records(**{c: table[c] for c in columns})},
+        {"tiers": _frame(**{c: table[c] for c in columns})},
         data=_data("tiers"),
         layer=[
             {

@@ -12,7 +12,7 @@ from altair.vegalite.v6.schema.core import Root
 
 from app import queries
 from app.cards import CARD_CSS, cards_html
-from app.charts import Spec, reference_frame, small_flags, trend_chart
+from app.charts import Spec, as_json, reference_frame, small_flags, trend_chart
 from app.format import (
     format_value,
     period_label,
@@ -53,7 +53,7 @@ def show_chart(spec: Spec) -> None:
     drawing it, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is set: the app tests set it
     and check every chart the pages draw."""
     if os.environ.get(VALIDATE_CHARTS_ENV):
-        Root.validate(spec)
+        Root.validate(as_json(spec))
     st.vega_lite_chart(spec, width="stretch")
 
 

@@ -20,7 +20,7 @@ import vl_convert as vlc
 from app import queries
 from app.alignment import judge_pairs
 from app.cards import CARD_CSS, cards_html
-from app.charts import Spec, reference_frame, small_flags, trend_chart
+from app.charts import Spec, as_json, reference_frame, small_flags, trend_chart
 from app.format import (
     baseline_words,
     label_with_unit,
@@ -79,7 +79,7 @@ REPORT_CHART_CONFIG = {"view": {"continuousWidth": 300, "continuousHeight": 300}
 
 
 def _svg(chart: Spec, alt_text: str) -> str:
-    svg = vlc.vegalite_to_svg({**chart, "config": REPORT_CHART_CONFIG}, vl_version="v5_20")
+    svg = vlc.vegalite_to_svg({**as_json(chart), "config": REPORT_CHART_CONFIG}, vl_version="v5_20")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (
         f'<div class="chart"><img alt="{escape(alt_text)}" '
