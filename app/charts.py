@@ -12,7 +12,6 @@ from too small a sample are grey. Reference lines have their own colours and das
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
@@ -82,7 +81,7 @@ def as_json(spec: Spec) -> Spec:
     return {
         **spec,
         "datasets": {
-            name: json.loads(frame.to_json(orient="records"))
+            name: frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
             for name, frame in spec["datasets"].items()
         },
     }

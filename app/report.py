@@ -117,8 +117,14 @@ def _trend_section(
             "month",
             shaded,
             small_flags(series, row.aggregation, rules.min_sample_size),
-        ).properties(width=820, height=190, title=label_with_unit(row.kpi_name, row.unit))
-        parts.append(_svg(chart, f"{row.kpi_name} per month"))
+        )
+        sized = {
+            **chart,
+            "width": 820,
+            "height": 190,
+            "title": label_with_unit(row.kpi_name, row.unit),
+        }
+        parts.append(_svg(sized, f"{row.kpi_name} per month"))
     if without:
         parts.append(
             f"<p class='note'>No monthly values up to the end of {escape(period.label)}: "
