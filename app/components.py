@@ -27,25 +27,33 @@ from app.tables import TARGET_LEGEND, scorecard_table
 VALIDATE_CHARTS_ENV = "KPIBRIDGE_VALIDATE_CHARTS"
 
 
-def review_rows(ctx: Context) -> pd.DataFrame:
-    """Every team x KPI for the selected period, judged (trend, n too small, targets met)."""
-    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings).copy()
+def review_rows(ctx: Context, teams: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every KPI of `teams` (default: every team and the organisation) for the selected period,
+    judged (trend, n too small, targets met)."""
+    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings, teams).copy()
 
 
-@lru_cache(maxsize=1)
-def _judged(db: Marts, grain: str, period_start: date, settings: Settings) -> pd.DataFrame:
-    # a page asks for the same rows several times (cards, tables, every team): judged once
+@lru_cache(maxsize=4)
+def _judged(
+    db: Marts, grain: str, period_start: date, settings: Settings, teams: tuple[str, ...] | None
+) -> pd.DataFrame:
+    # a page asks for the same rows several times (cards, tables, trend blocks): judged once
     # per render, since each render has its own Marts snapshot
-    rows = queries.period_scorecard(db, grain, period_start, settings.baseline_months)
+    rows = queries.period_scorecard(db, grain, period_start, settings.baseline_months, teams)
     return assess(rows, settings)
 
 
-def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:
-    rows = review_rows(ctx)
+def of_team(rows: pd.DataFrame, team: str, active_only: bool = False) -> pd.DataFrame:
+    """One team's rows of review_rows; its active KPIs (at most five) with active_only."""
     rows = rows[rows["team_key"] == team]
     if active_only:
         rows = rows[rows["is_active"].astype(bool)].head(5)
     return rows.reset_index(drop=True)
+
+
+def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:
+    """One team's judged rows, read for that team alone."""
+    return of_team(review_rows(ctx, (team,)), team, active_only)
 
 
 def show_chart(spec: Spec) -> None:

@@ -92,25 +92,35 @@ SUMMED_AGGREGATIONS = ("count", "sum")
 
 
 def period_scorecard(
-    db: Marts, grain: str, period_start: date, baseline_months: int
+    db: Marts,
+    grain: str,
+    period_start: date,
+    baseline_months: int,
+    teams: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Every team x glossary KPI for one period: value and evidence, targets, owner, DORA tier
-    and the baseline: the mean of the `baseline_months` complete periods before it (weeks for a
-    week, months for a month or a quarter, counts and sums scaled to the quarter)."""
+    """Every team (or only `teams`) x glossary KPI for one period: value and evidence, targets,
+    owner, DORA tier and the baseline: the mean of the `baseline_months` complete periods before
+    it (weeks for a week, months for a month or a quarter, counts and sums scaled to the
+    quarter)."""
     history_grain = "week" if grain == "week" else "month"
     scale = 3 if grain == "quarter" else 1
+    wanted = list(teams) if teams is not None else None
+    # `wanted` null: every team; the filter is repeated so the scans read only those teams
     return db.df(
         """
         with teams as (
-            select ? as team_key union all select team_key from teams
+            select * from (select ? as team_key union all select team_key from teams)
+            where coalesce(list_contains(?, team_key), true)
         ),
         selected as (
             select * from kpi_values where grain = ? and period_start = ?
+                and coalesce(list_contains(?, team_key), true)
         ),
         history as (
             select team_key, kpi_id, value, row_number() over (
                 partition by team_key, kpi_id order by period_start desc) as periods_back
             from kpi_values where grain = ? and period_start < ? and is_complete
+                and coalesce(list_contains(?, team_key), true)
         ),
         baselines as (
             select team_key, kpi_id, avg(value) as baseline, count(value) as baseline_periods
@@ -144,10 +154,13 @@ def period_scorecard(
         """,
         [
             ORGANISATION,
+            wanted,
             grain,
             period_start,
+            wanted,
             history_grain,
             period_start,
+            wanted,
             baseline_months,
             list(SUMMED_AGGREGATIONS),
             scale,
