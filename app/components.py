@@ -27,19 +27,28 @@ from app.tables import TARGET_LEGEND, scorecard_table
 VALIDATE_CHARTS_ENV = "KPIBRIDGE_VALIDATE_CHARTS"
 
 
-def review_rows(ctx: Context, teams: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Every KPI of `teams` (default: every team and the organisation) for the selected period,
-    judged (trend, n too small, targets met)."""
-    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings, teams).copy()
+def review_rows(
+    ctx: Context, teams: tuple[str, ...] | None = None, kpi_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """The KPIs `kpi_ids` (default: all) of `teams` (default: every team and the organisation)
+    for the selected period, judged (trend, n too small, targets met)."""
+    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings, teams, kpi_ids).copy()
 
 
 @lru_cache(maxsize=4)
 def _judged(
-    db: Marts, grain: str, period_start: date, settings: Settings, teams: tuple[str, ...] | None
+    db: Marts,
+    grain: str,
+    period_start: date,
+    settings: Settings,
+    teams: tuple[str, ...] | None,
+    kpi_ids: tuple[str, ...] | None,
 ) -> pd.DataFrame:
     # a page asks for the same rows several times (cards, tables, trend blocks): judged once
     # per render, since each render has its own Marts snapshot
-    rows = queries.period_scorecard(db, grain, period_start, settings.baseline_months, teams)
+    rows = queries.period_scorecard(
+        db, grain, period_start, settings.baseline_months, teams, kpi_ids
+    )
     return assess(rows, settings)
 
 

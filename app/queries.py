@@ -97,22 +97,28 @@ def period_scorecard(
     period_start: date,
     baseline_months: int,
     teams: tuple[str, ...] | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Every team (or only `teams`) x glossary KPI for one period: value and evidence, targets,
-    owner, DORA tier and the baseline: the mean of the `baseline_months` complete periods before
-    it (weeks for a week, months for a month or a quarter, counts and sums scaled to the
-    quarter)."""
+    """Every team x glossary KPI (or only `teams` and `kpi_ids`) for one period: value and
+    evidence, targets, owner, DORA tier and the baseline: the mean of the `baseline_months`
+    complete periods before it (weeks for a week, months for a month or a quarter, counts and
+    sums scaled to the quarter)."""
     history_grain = "week" if grain == "week" else "month"
     scale = 3 if grain == "quarter" else 1
-    wanted = list(teams) if teams is not None else None
-    # `wanted` null: every team; the filter is repeated so the scans read only those teams
+    # a null list keeps every team (KPI); the filters are repeated so each scan reads only those
+    wanted_teams = list(teams) if teams is not None else None
+    wanted_kpis = list(kpi_ids) if kpi_ids is not None else None
     return db.df(
         """
         with teams as (
             select * from (select ? as team_key union all select team_key from teams)
             where coalesce(list_contains(?, team_key), true)
         ),
+        glossary as (
+            select * from kpi_glossary where coalesce(list_contains(?, kpi_id), true)
+        ),
         selected as (
+            -- every KPI: a DORA tier may be measured on another KPI (deployment days per week)
             select * from kpi_values where grain = ? and period_start = ?
                 and coalesce(list_contains(?, team_key), true)
         ),
@@ -121,6 +127,7 @@ def period_scorecard(
                 partition by team_key, kpi_id order by period_start desc) as periods_back
             from kpi_values where grain = ? and period_start < ? and is_complete
                 and coalesce(list_contains(?, team_key), true)
+                and coalesce(list_contains(?, kpi_id), true)
         ),
         baselines as (
             select team_key, kpi_id, avg(value) as baseline, count(value) as baseline_periods
@@ -145,7 +152,7 @@ def period_scorecard(
             coalesce(t.owner, g.default_owner_role) as owner,
             coalesce(t.active, false) as is_active,
             tiers.dora_tier
-        from teams cross join kpi_glossary as g
+        from teams cross join glossary as g
         left join selected as s on s.team_key = teams.team_key and s.kpi_id = g.kpi_id
         left join baselines as b on b.team_key = teams.team_key and b.kpi_id = g.kpi_id
         left join kpi_targets as t on t.team_key = teams.team_key and t.kpi_id = g.kpi_id
@@ -154,13 +161,15 @@ def period_scorecard(
         """,
         [
             ORGANISATION,
-            wanted,
+            wanted_teams,
+            wanted_kpis,
             grain,
             period_start,
-            wanted,
+            wanted_teams,
             history_grain,
             period_start,
-            wanted,
+            wanted_teams,
+            wanted_kpis,
             baseline_months,
             list(SUMMED_AGGREGATIONS),
             scale,
