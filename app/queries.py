@@ -284,6 +284,28 @@ def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFram
     )
 
 
+def change_lead_times(db: Marts, team: str, start: date, end: date) -> pd.Series:
+    """The lead time (hours) of each change shipped in [start, end), as changes_shipped."""
+    clause, params = team_clause("team_key", team)
+    return db.df(
+        "select lead_time_hours from changes where deployed_at >= ? and deployed_at < ?"
+        + clause
+        + " order by deployed_at desc",
+        [start, end, *params],
+    )["lead_time_hours"]
+
+
+def work_item_cycle_times(db: Marts, team: str, start: date, end: date) -> pd.Series:
+    """The cycle time (days) of each Jira issue done in [start, end), as work_items_done."""
+    clause, params = team_clause("team_key", team)
+    return db.df(
+        "select cycle_time_days from work_items where done_at >= ? and done_at < ?"
+        + clause
+        + " order by done_at desc",
+        [start, end, *params],
+    )["cycle_time_days"]
+
+
 def investment_mix(db: Marts, team: str, grain: str, until: date) -> pd.DataFrame:
     """Done work items per period of the grain and work category."""
     clause, params = team_clause("team_key", team)
