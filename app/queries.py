@@ -6,6 +6,7 @@ an event belongs to a period when period_start <= its time < period_end, as in k
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -44,26 +45,39 @@ def team_clause(column: str, team: str) -> tuple[str, list[object]]:
 # --- dimensions -----------------------------------------------------------------------------
 
 
-def scorecard_row_count(db: Marts) -> int:
-    return int(db.df("select count(*) as n from kpi_scorecard").iloc[0]["n"])
+@dataclass(frozen=True)
+class ReviewChoices:
+    """What the review filters offer: one query at the start of every page."""
+
+    scorecard_rows: int  # 0: the marts are empty
+    team_names: dict[str, str]  # team_key -> display name, the organisation first
+    periods: pd.DataFrame  # the periods of the grain that have KPI values, oldest first
 
 
-def team_names(db: Marts) -> dict[str, str]:
-    """team_key -> display name, the organisation first, then teams by name."""
-    teams = db.df("select team_key, team_name from teams order by team_name")
-    names = {ORGANISATION: ORGANISATION_NAME}
-    names.update(dict(zip(teams["team_key"], teams["team_name"], strict=True)))
-    return names
-
-
-def periods(db: Marts, grain: str) -> pd.DataFrame:
-    """The periods of a grain that have KPI values, oldest first."""
-    return db.df(
-        "select period_start, any_value(period_end) as period_end, "
-        "bool_and(is_complete) as is_complete from kpi_values where grain = ? "
-        "group by period_start order by period_start",
+def review_choices(db: Marts, grain: str) -> ReviewChoices:
+    """The teams by name and the periods of `grain` (start, end, complete)."""
+    frame = db.df(
+        """
+        with periods as (
+            select period_start, any_value(period_end) as period_end,
+                bool_and(is_complete) as is_complete
+            from kpi_values where grain = ? group by period_start
+        )
+        select
+            (select count(*) from kpi_scorecard) as scorecard_rows,
+            (select list(team_key order by team_name) from teams) as team_keys,
+            (select list(team_name order by team_name) from teams) as team_names,
+            p.period_start, p.period_end, p.is_complete
+        from (select 1) as one left join periods as p on true
+        order by p.period_start
+        """,
         [grain],
     )
+    first = frame.iloc[0]
+    names = {ORGANISATION: ORGANISATION_NAME}
+    names.update(zip(list(first["team_keys"]), list(first["team_names"]), strict=True))
+    periods = frame[["period_start", "period_end", "is_complete"]].dropna(subset=["period_start"])
+    return ReviewChoices(int(first["scorecard_rows"]), names, periods.reset_index(drop=True))
 
 
 def glossary(db: Marts) -> pd.DataFrame:

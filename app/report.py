@@ -138,12 +138,13 @@ def build_report(marts: Path, team: str, period_text: str) -> str:
     period = parse_period(period_text)
     rules = settings()
     with Marts(marts) as db:
-        names = queries.team_names(db)
+        choices = queries.review_choices(db, period.grain)
+        names = choices.team_names
         if team not in names:
             raise ReportError(
                 f"--team {team!r} is not in the marts; choose one of: {', '.join(names)}"
             )
-        known = {pd.Timestamp(s).date() for s in queries.periods(db, period.grain)["period_start"]}
+        known = {pd.Timestamp(s).date() for s in choices.periods["period_start"]}
         if period.start not in known:
             raise ReportError(
                 f"--period {period_text!r}: the marts have no values for {period.label}; "

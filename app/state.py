@@ -64,12 +64,9 @@ def stop_with_problem(problem: str) -> NoReturn:
 def open_marts() -> Marts:
     """This render's snapshot, or the friendly stop."""
     try:
-        db = Marts(cache=_through_cache)
+        return Marts(cache=_through_cache)
     except MartsUnavailable as exc:
         stop_with_problem(str(exc))
-    if queries.scorecard_row_count(db) == 0:
-        stop_with_problem(f"The marts database at `{db.path}` is empty.")
-    return db
 
 
 @dataclass(frozen=True)
@@ -128,13 +125,16 @@ def default_period(
 
 def sidebar(db: Marts) -> Context:
     """Team, grain and review period in the sidebar, kept across pages in st.session_state."""
-    names = queries.team_names(db)
-    teams = list(names)
     state = st.session_state
-    if state.get("team") not in teams:
-        state["team"] = queries.ORGANISATION
     if state.get("grain") not in queries.GRAINS:
         state["grain"] = "quarter"
+    choices = queries.review_choices(db, state["grain"])
+    if choices.scorecard_rows == 0:
+        stop_with_problem(f"The marts database at `{db.path}` is empty.")
+    names = choices.team_names
+    teams = list(names)
+    if state.get("team") not in teams:
+        state["team"] = queries.ORGANISATION
     with st.sidebar:
         st.header("Review")
         st.selectbox(
@@ -156,7 +156,7 @@ def sidebar(db: Marts) -> Context:
             on_change=_keep_grain,
         )
         grain = state["grain"]
-        periods = queries.periods(db, grain)
+        periods = choices.periods
         starts = [pd.Timestamp(s).date() for s in periods["period_start"]]
         ends = [pd.Timestamp(s).date() for s in periods["period_end"]]
         complete = [bool(c) for c in periods["is_complete"]]
