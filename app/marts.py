@@ -66,7 +66,9 @@ class _Attachments:
         key = str(path)
         with self._lock:
             if self._instance is None:
-                self._instance = duckdb.connect()
+                # the marts are small: a page's queries take milliseconds, less than handing
+                # work to other threads costs (and a render already runs in its own thread)
+                self._instance = duckdb.connect(config={"threads": 1})
             known = self._attached.pop(key, None)
             if known is not None and known[0] != identity:
                 self._detach(known[1])
