@@ -78,7 +78,7 @@ class _Attachments:
             while len(self._attached) > MAX_ATTACHED:
                 self._detach(self._attached.pop(next(iter(self._attached)))[1])
             cursor = self._instance.cursor()
-        cursor.execute(f"use {alias}")
+            cursor.execute(f"use {alias}")  # under the lock: no detach in between
         return cursor
 
     def forget(self, path: Path) -> None:
