@@ -203,9 +203,11 @@ def kpi_series(db: Marts, team: str, kpi_id: str, grain: str, until: date) -> pd
 def kpi_series_all_teams(
     db: Marts, kpi_ids: tuple[str, ...], grain: str, until: date
 ) -> pd.DataFrame:
+    """Per team and period: the value and n of each KPI in `kpi_ids`, up to `until`."""
     marks = ", ".join("?" for _ in kpi_ids)
     return db.df(
-        f"select * from kpi_values where kpi_id in ({marks}) and grain = ? "
+        "select team_key, kpi_id, period_start, value, sample_size from kpi_values "
+        f"where kpi_id in ({marks}) and grain = ? "
         "and period_start <= ? order by team_key, kpi_id, period_start",
         [*kpi_ids, grain, until],
     )
