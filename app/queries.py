@@ -52,10 +52,13 @@ class ReviewChoices:
     scorecard_rows: int  # 0: the marts are empty
     team_names: dict[str, str]  # team_key -> display name, the organisation first
     periods: pd.DataFrame  # the periods of the grain that have KPI values, oldest first
+    # the file's tables: the published list (models and seeds tagged `published` in dbt),
+    # without the per-item marts when the build withheld them (var publish_item_marts)
+    tables: frozenset[str]
 
 
 def review_choices(db: Marts, grain: str) -> ReviewChoices:
-    """The teams by name and the periods of `grain` (start, end, complete)."""
+    """The teams by name, the periods of `grain` (start, end, complete), the tables."""
     frame = db.df(
         """
         with periods as (
@@ -67,6 +70,10 @@ def review_choices(db: Marts, grain: str) -> ReviewChoices:
             (select count(*) from kpi_scorecard) as scorecard_rows,
             (select list(team_key order by team_name) from teams) as team_keys,
             (select list(team_name order by team_name) from teams) as team_names,
+            (
+                select list(table_name) from information_schema.tables
+                where table_catalog = current_database() and table_schema = 'main'
+            ) as tables,
             p.period_start, p.period_end, p.is_complete
         from (select 1) as one left join periods as p on true
         order by p.period_start
@@ -77,7 +84,12 @@ def review_choices(db: Marts, grain: str) -> ReviewChoices:
     names = {ORGANISATION: ORGANISATION_NAME}
     names.update(zip(list(first["team_keys"]), list(first["team_names"]), strict=True))
     periods = frame[["period_start", "period_end", "is_complete"]].dropna(subset=["period_start"])
-    return ReviewChoices(int(first["scorecard_rows"]), names, periods.reset_index(drop=True))
+    return ReviewChoices(
+        int(first["scorecard_rows"]),
+        names,
+        periods.reset_index(drop=True),
+        frozenset(first["tables"]),
+    )
 
 
 def glossary(db: Marts) -> pd.DataFrame:
@@ -406,25 +418,12 @@ def source_loads(db: Marts) -> pd.DataFrame:
     return db.df("select * from source_loads order by source_system, table_name")
 
 
-def published_tables(db: Marts) -> list[str]:
-    """The marts file's tables: the published list (models and seeds tagged `published` in
-    dbt), without the per-item marts when the build withheld them (var publish_item_marts)."""
-    return list(
-        db.df(
-            "select table_name from information_schema.tables "
-            "where table_catalog = current_database() and table_schema = 'main' "
-            "order by table_name"
-        )["table_name"]
-    )
-
-
-def table_row_counts(db: Marts) -> pd.DataFrame:
-    """Rows per published table, read from the file's own catalogue."""
-    tables = published_tables(db)
+def table_row_counts(db: Marts, tables: frozenset[str]) -> pd.DataFrame:
+    """Rows per table of the file (`tables`: ReviewChoices.tables, its own catalogue)."""
     counts = " union all ".join(
         # names from the file's catalogue, quoted as identifiers
         f"select '{t}' as table_name, count(*) as row_count from \"{t}\""
-        for t in tables
+        for t in sorted(tables)
     )
     return db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
 
@@ -438,12 +437,11 @@ COVERAGE = (
 )
 
 
-def coverage(db: Marts, team: str) -> pd.DataFrame:
-    """First and last event per published fact table for the team: which dates the data
-    cover (none when the build withheld the per-item marts)."""
+def coverage(db: Marts, team: str, tables: frozenset[str]) -> pd.DataFrame:
+    """First and last event per fact table of the file (`tables`) for the team: which dates the
+    data cover (none when the build withheld the per-item marts)."""
     clause, params = team_clause("team_key", team)
-    published = set(published_tables(db))
-    facts = [fact for fact in COVERAGE if fact[1] in published]
+    facts = [fact for fact in COVERAGE if fact[1] in tables]
     if not facts:
         return pd.DataFrame(columns=["data", "first_event", "last_event", "events"])
     return db.df(

@@ -84,6 +84,7 @@ class Context:
     period_start: date
     period_end: date
     period_complete: bool
+    tables: frozenset[str]  # the marts file's tables (per-item marts may be withheld)
 
     @property
     def period(self) -> str:
@@ -198,6 +199,7 @@ def sidebar(db: Marts) -> Context:
         period_start=starts[chosen],
         period_end=ends[chosen],
         period_complete=complete[chosen],
+        tables=choices.tables,
     )
 
 
@@ -223,7 +225,7 @@ def page(title: str, intro: str) -> Context:
 
 def withheld(ctx: Context, table: str, what: str) -> bool:
     """True, with a note, when the build left the per-item mart `table` out of the marts file."""
-    if table in queries.published_tables(ctx.db):
+    if table in ctx.tables:
         return False
     st.info(
         f"{what} are not published by this installation: the build withholds the per-item "

@@ -25,7 +25,7 @@ st.subheader(f"Lead time for changes by stage, {ctx.period}")
 flow = queries.lead_time_stages(ctx.db, ctx.team, ctx.grain, ctx.period_start)
 lead_times = (
     queries.change_lead_times(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
-    if "changes" in queries.published_tables(ctx.db)
+    if "changes" in ctx.tables
     else None
 )
 selected = flow[pd.to_datetime(flow["period_start"]).dt.date == ctx.period_start]
