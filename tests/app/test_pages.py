@@ -274,7 +274,19 @@ def test_reliability_lists_the_period_incidents(marts: Path) -> None:
     assert "**55** incidents opened in 2026-Q3, **34** linked to a production deployment." in (
         text(at)
     )
-    assert len(frame(at, "How it was linked")) == 55
+    table = frame(at, "How it was linked")
+    assert len(table) == 55
+    # the linked deployment named as `repo @ short sha`, the same words as on Drill-down
+    caused = mart(
+        marts,
+        "select d.repo || ' @ ' || left(d.sha, 7) from incidents as i "
+        "inner join deployments as d on d.deployment_key = i.linked_deployment_key "
+        "where i.created_at >= ? and i.created_at < ?",
+        [Q3, OCTOBER],
+    )
+    named = table["Caused by deployment"]
+    assert sorted(named[named != "not linked"]) == sorted(c for (c,) in caused)
+    assert (named == "not linked").sum() == 55 - 34
 
 
 def test_alignment_claims_only_with_evidence(marts: Path) -> None:
@@ -312,6 +324,9 @@ def test_drill_down_links_to_the_sources(marts: Path) -> None:
     assert not {"Title", "title", "Author", "author"} & set(changes.columns)
     incidents = frame(at, "Caused by")
     assert incidents["Open"].str.startswith("https://acme-sim.pagerduty.com/incidents/").all()
+    linked = incidents["Link rule"] != ""
+    assert incidents.loc[linked, "Caused by"].str.fullmatch(r"[\w.-]+ @ [0-9a-f]{7}").all()
+    assert (incidents.loc[~linked, "Caused by"] == "").all()
     # Jira: <site>/browse/<KEY>, the site from the REST address (the simulator's)
     items = frame(at, "Cycle time (days)")
     assert len(items) > 0
