@@ -288,9 +288,8 @@ def changes_shipped(db: Marts, team: str, start: date, end: date) -> pd.DataFram
         team,
         start,
         end,
-        columns="x.repo, x.pull_number, x.merged_at, x.deployed_at, x.coding_hours, "
-        "x.pickup_hours, x.review_hours, x.deploy_hours, x.lead_time_hours, x.is_rework, "
-        "x.jira_issue_key, x.html_url",
+        columns="x.repo, x.pull_number, x.deployed_at, x.pickup_hours, x.review_hours, "
+        "x.lead_time_hours, x.is_rework, x.jira_issue_key, x.html_url",
         table="changes",
         time_column="deployed_at",
         order="x.deployed_at desc",
@@ -304,8 +303,8 @@ def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFram
         team,
         start,
         end,
-        columns="x.issue_key, x.issue_type, x.work_category, x.priority_name, x.done_at, "
-        "x.cycle_time_days, x.times_reopened, x.html_url",
+        columns="x.issue_key, x.issue_type, x.work_category, x.done_at, x.cycle_time_days, "
+        "x.times_reopened, x.html_url",
         table="work_items",
         time_column="done_at",
         order="x.done_at desc",
@@ -354,7 +353,7 @@ def deployments_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame
     clause, params = team_clause("d.team_key", team)
     return db.df(
         "select d.deployment_key, d.repo, coalesce(t.team_name, d.team_key) as team_name, "
-        "d.deployment_source, d.sha, d.deployed_at, d.changes_shipped, d.is_rework, d.html_url, "
+        "d.sha, d.deployed_at, d.changes_shipped, d.is_rework, d.html_url, "
         "count(i.incident_id) as incidents_linked "
         "from deployments as d left join teams as t on t.team_key = d.team_key "
         "left join incidents as i on i.linked_deployment_key = d.deployment_key "
@@ -371,9 +370,9 @@ def incidents_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
     clause, params = team_clause("i.team_key", team)
     return db.df(
         "select i.incident_number, coalesce(t.team_name, i.team_key) as team_name, "
-        "i.priority_name, i.urgency, i.status, i.created_at, i.minutes_to_acknowledge, "
-        "i.hours_to_resolve, d.repo || ' @ ' || left(d.sha, 7) as caused_by, "
-        "d.deployed_at as deployment_at, i.link_rule, i.hours_from_deploy, i.html_url "
+        "i.priority_name, i.urgency, i.created_at, i.minutes_to_acknowledge, "
+        "i.hours_to_resolve, d.repo || ' @ ' || left(d.sha, 7) as caused_by, i.link_rule, "
+        "i.html_url "
         "from incidents as i left join teams as t on t.team_key = i.team_key "
         "left join deployments as d on d.deployment_key = i.linked_deployment_key "
         "where i.created_at >= ? and i.created_at < ?" + clause + " order by i.created_at desc",
