@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.components import kpi_cards, review_rows, team_rows
+from app.components import kpi_cards, of_team, review_rows
 from app.format import baseline_words
 from app.state import csv_download, page
 
@@ -15,7 +15,8 @@ ctx = page(
     "Pick a team, a grain and the review period in the sidebar: every page shows that period.",
 )
 
-rows = team_rows(ctx, ctx.team, active_only=True)
+everyone = review_rows(ctx)
+rows = of_team(everyone, ctx.team, active_only=True)
 st.subheader(f"{ctx.team_name}: active KPIs, {ctx.period_words}")
 met = int(rows["short_term_met"].eq(True).sum())
 with_target = int(rows["short_term_target"].notna().sum())
@@ -30,7 +31,6 @@ st.markdown(
 kpi_cards(rows, ctx)
 
 st.subheader(f"All teams at a glance, {ctx.period}")
-everyone = review_rows(ctx)
 active = everyone[everyone["is_active"].astype(bool)]
 by_team = dict(tuple(active.groupby("team_key", sort=False)))
 glance = pd.DataFrame(

@@ -1,4 +1,9 @@
-"""Altair charts (Vega-Lite specs) shared by the app and the offline report.
+"""Vega-Lite chart specs shared by the app and the offline report.
+
+Specs are built as plain dicts: building them with Altair objects and converting them with
+to_dict() cost more than everything else on a chart-heavy page. The specs are the ones the
+Altair code produced; the app tests validate every spec against the Vega-Lite schema. Datasets
+stay data frames, which Streamlit turns into Arrow directly (`as_json` gives the JSON spec).
 
 Time axes are ordinal period labels of the selected grain ('2026-Q3', 'Sep 2026'), so a quarter
 reads as a quarter and bars are as wide as the axis allows. Every KPI point carries its n; points
@@ -7,12 +12,16 @@ from too small a sample are grey. Reference lines have their own colours and das
 
 from __future__ import annotations
 
-import altair as alt
+from typing import Any
+
 import pandas as pd
 
 from app.format import UNIT_NAMES, is_missing, period_label
 from app.review import is_too_small
 
+Spec = dict[str, Any]
+
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 DATA_COLOUR = "#1f77b4"
 SMALL_COLOUR = "#b0b4ba"
 SELECTED_COLOUR = "#fdd49e"
@@ -21,10 +30,13 @@ REFERENCE_STYLES = {  # line -> (colour, dash)
     "Short-term target": ("#d95f02", [8, 4]),
     "Long-term target": ("#1b9e77", [14, 4, 2, 4]),
 }
-TIER_SCALE = alt.Scale(
-    domain=["elite", "high", "medium", "low"],
-    range=["#1b7837", "#5aae61", "#e08214", "#c51b7d"],
-)
+TIER_CELL_COLOURS = {
+    "elite": "#1b7837",
+    "high": "#5aae61",
+    "medium": "#fdb863",
+    "low": "#e66101",
+    "no tier": "#e0e0e0",
+}
 
 
 def axis_title(unit: str | None) -> str:
@@ -53,18 +65,63 @@ def small_flags(series: pd.DataFrame, aggregation: str | None, min_sample_size: 
     ]
 
 
-def _period_x(grain: str, order: list[str], touching: bool = False) -> alt.X:
+# --- spec building blocks -------------------------------------------------------------------
+
+
+def _frame(**columns: Any) -> pd.DataFrame:
+    """Equal-length columns (lists or Series, whose index is ignored) -> a chart's dataset."""
+    return pd.DataFrame(
+        {k: v.to_numpy() if isinstance(v, pd.Series) else list(v) for k, v in columns.items()}
+    )
+
+
+def as_json(spec: Spec) -> Spec:
+    """The spec with its datasets as rows of plain values (missing numbers as null), as the
+    Vega-Lite schema and vl-convert expect. Streamlit takes the data frames as they are."""
+    return {
+        **spec,
+        "datasets": {
+            name: frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+            for name, frame in spec["datasets"].items()
+        },
+    }
+
+
+def _chart(datasets: dict[str, pd.DataFrame], **spec: Any) -> Spec:
+    return {"$schema": SCHEMA_URL, **spec, "datasets": datasets}
+
+
+def _field(name: str, kind: str, **options: Any) -> dict[str, Any]:
+    return {"field": name, "type": kind, **options}
+
+
+def _data(name: str) -> dict[str, str]:
+    return {"name": name}
+
+
+def _period_x(grain: str, order: list[str], touching: bool = False) -> dict[str, Any]:
     """Ordinal period labels; `touching` bands (no padding) so a shaded quarter is one band."""
-    scale = alt.Scale(paddingInner=0, paddingOuter=0.2) if touching else alt.Undefined
     # weeks are many: short slanted labels ('28 Sep 2026'), thinned when they would overlap
     axis = (
-        alt.Axis(
-            labelAngle=-40, labelOverlap=True, labelExpr="replace(datum.label, 'Week of ', '')"
-        )
+        {
+            "labelAngle": -40,
+            "labelOverlap": True,
+            "labelExpr": "replace(datum.label, 'Week of ', '')",
+        }
         if grain == "week"
-        else alt.Axis(labelAngle=0)
+        else {"labelAngle": 0}
     )
-    return alt.X("period:O", sort=order, title=grain.capitalize(), axis=axis, scale=scale)
+    x = _field("period", "ordinal", sort=order, title=grain.capitalize(), axis=axis)
+    if touching:
+        x["scale"] = {"paddingInner": 0, "paddingOuter": 0.2}
+    return x
+
+
+def _period_tooltip(grain: str) -> dict[str, Any]:
+    return _field("period", "ordinal", title=grain.capitalize())
+
+
+# --- charts ---------------------------------------------------------------------------------
 
 
 def trend_chart(
@@ -74,307 +131,404 @@ def trend_chart(
     grain: str,
     selected: list[object],
     small: list[bool],
-) -> alt.LayerChart:
+) -> Spec:
     """A KPI per period up to the review period (its periods shaded), n above each point,
     reference lines."""
-    data = pd.DataFrame(
-        {
-            "period": [period_label(grain, s) for s in series["period_start"]],
-            "value": series["value"],
-            "n": [
-                ("n = " + f"{int(n):,}") if not is_missing(n) else "" for n in series["sample_size"]
-            ],
-            "sample": ["n too small" if s else "enough data" for s in small],
-            "state": ["complete" if c else "in progress" for c in series["is_complete"]],
-            "segment": series["value"].isna().cumsum().to_numpy(),
-        }
+    periods = [period_label(grain, s) for s in series["period_start"]]
+    points = _frame(
+        period=periods,
+        value=series["value"],
+        n=[("n = " + f"{int(n):,}") if not is_missing(n) else "" for n in series["sample_size"]],
+        sample=["n too small" if s else "enough data" for s in small],
+        state=["complete" if c else "in progress" for c in series["is_complete"]],
+        # one line segment per run of periods with values: a gap breaks the line (never a 0)
+        segment=series["value"].isna().cumsum(),
     )
-    order = list(data["period"])
-    x = _period_x(grain, order, touching=True)
-    y = alt.Y("value:Q", title=axis_title(unit))
+    x = _period_x(grain, periods, touching=True)
+    y = _field("value", "quantitative", title=axis_title(unit))
     tooltip = [
-        alt.Tooltip("period:O", title=grain.capitalize()),
-        alt.Tooltip("value:Q", title="Value", format=",.2f"),
-        alt.Tooltip("n:N", title="Sample"),
-        alt.Tooltip("sample:N", title="Sample size"),
-        alt.Tooltip("state:N", title="Period"),
+        _period_tooltip(grain),
+        _field("value", "quantitative", title="Value", format=",.2f"),
+        _field("n", "nominal", title="Sample"),
+        _field("sample", "nominal", title="Sample size"),
+        _field("state", "nominal", title="Period"),
     ]
-    highlight = (
-        alt.Chart(pd.DataFrame({"period": [period_label(grain, s) for s in selected]}))
-        .mark_bar(color=SELECTED_COLOUR, opacity=0.45, width=alt.RelativeBandSize(1))
-        .encode(x=x)
-    )
-    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
-    # one line segment per run of periods with values: a gap breaks the line (never a 0)
-    line = base.mark_line(color=DATA_COLOUR, strokeWidth=2).encode(detail=alt.Detail("segment:N"))
-    points = base.mark_point(filled=True, size=80, opacity=1).encode(
-        color=alt.Color(
-            "sample:N",
-            title="Sample",
-            scale=alt.Scale(
-                domain=["enough data", "n too small"], range=[DATA_COLOUR, SMALL_COLOUR]
-            ),
-        ),
-        shape=alt.Shape(
-            "state:N",
-            title="Period",
-            scale=alt.Scale(domain=["complete", "in progress"], range=["circle", "triangle-up"]),
-        ),
-    )
-    labels = base.mark_text(dy=-12, fontSize=10, color="#555555").encode(text=alt.Text("n:N"))
-    layers = [highlight, line, points, labels]
+    datasets = {
+        "review-period": _frame(period=[period_label(grain, s) for s in selected]),
+        "kpi-points": points,
+    }
+    shared = {"x": x, "y": y, "tooltip": tooltip}
+    layers: list[Spec] = [
+        {
+            "data": _data("review-period"),
+            "mark": {
+                "type": "bar",
+                "color": SELECTED_COLOUR,
+                "opacity": 0.45,
+                "width": {"band": 1},
+            },
+            "encoding": {"x": x},
+        },
+        {
+            "data": _data("kpi-points"),
+            "mark": {"type": "line", "color": DATA_COLOUR, "strokeWidth": 2},
+            "encoding": {**shared, "detail": _field("segment", "nominal")},
+        },
+        {
+            "data": _data("kpi-points"),
+            "mark": {"type": "point", "filled": True, "size": 80, "opacity": 1},
+            "encoding": {
+                **shared,
+                "color": _field(
+                    "sample",
+                    "nominal",
+                    title="Sample",
+                    scale={
+                        "domain": ["enough data", "n too small"],
+                        "range": [DATA_COLOUR, SMALL_COLOUR],
+                    },
+                ),
+                "shape": _field(
+                    "state",
+                    "nominal",
+                    title="Period",
+                    scale={
+                        "domain": ["complete", "in progress"],
+                        "range": ["circle", "triangle-up"],
+                    },
+                ),
+            },
+        },
+        {
+            "data": _data("kpi-points"),
+            "mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#555555"},
+            "encoding": {**shared, "text": _field("n", "nominal")},
+        },
+    ]
     if not lines.empty:
         names = list(lines["line"])
+        datasets["reference-lines"] = _frame(line=names, y=lines["y"])
         layers.append(
-            alt.Chart(lines)
-            .mark_rule(strokeWidth=2)
-            .encode(
-                y=alt.Y("y:Q"),
-                color=alt.Color(
-                    "line:N",
-                    title="Reference",
-                    scale=alt.Scale(domain=names, range=[REFERENCE_STYLES[n][0] for n in names]),
-                ),
-                strokeDash=alt.StrokeDash(
-                    "line:N",
-                    title="Reference",
-                    scale=alt.Scale(domain=names, range=[REFERENCE_STYLES[n][1] for n in names]),
-                ),
-                tooltip=[alt.Tooltip("line:N"), alt.Tooltip("y:Q", format=",.2f")],
-            )
+            {
+                "data": _data("reference-lines"),
+                "mark": {"type": "rule", "strokeWidth": 2},
+                "encoding": {
+                    "y": _field("y", "quantitative"),
+                    "color": _field(
+                        "line",
+                        "nominal",
+                        title="Reference",
+                        scale={"domain": names, "range": [REFERENCE_STYLES[n][0] for n in names]},
+                    ),
+                    "strokeDash": _field(
+                        "line",
+                        "nominal",
+                        title="Reference",
+                        scale={"domain": names, "range": [REFERENCE_STYLES[n][1] for n in names]},
+                    ),
+                    "tooltip": [
+                        _field("line", "nominal"),
+                        _field("y", "quantitative", format=",.2f"),
+                    ],
+                },
+            }
         )
-    return (
-        alt.layer(*layers)
-        .resolve_scale(color="independent", strokeDash="independent", shape="independent")
-        .properties(height=300)
+    return _chart(
+        datasets,
+        layer=layers,
+        resolve={
+            "scale": {"color": "independent", "strokeDash": "independent", "shape": "independent"}
+        },
+        height=300,
     )
 
 
-def stage_share_chart(flow: pd.DataFrame, grain: str, stages: tuple[str, ...]) -> alt.Chart:
+def stage_share_chart(flow: pd.DataFrame, grain: str, stages: tuple[str, ...]) -> Spec:
     """Share of the median lead time per stage, per period: the bars add up to 100 %."""
-    rows = []
-    for r in flow.itertuples():
-        for order, stage in enumerate(stages):
-            rows.append(
-                {
-                    "period": period_label(grain, r.period_start),
-                    "stage": stage,
-                    "order": order,
-                    "share": getattr(r, f"{stage}_share_pct"),
-                    "median_hours": getattr(r, f"{stage}_hours_p50"),
-                    "changes": r.changes,
-                }
-            )
-    data = pd.DataFrame(rows)
+    rows = [
+        {
+            "period": period_label(grain, r.period_start),
+            "stage": stage,
+            "order": order,
+            "share": getattr(r, f"{stage}_share_pct"),
+            "median_hours": getattr(r, f"{stage}_hours_p50"),
+            "changes": r.changes,
+        }
+        for r in flow.itertuples()
+        for order, stage in enumerate(stages)
+    ]
     order = [period_label(grain, s) for s in flow["period_start"]]
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=_period_x(grain, order),
-            y=alt.Y("share:Q", stack="zero", title="Share of lead time (%)"),
-            color=alt.Color("stage:N", sort=list(stages), title="Stage"),
-            order=alt.Order("order:Q"),
-            tooltip=[
-                alt.Tooltip("period:O", title=grain.capitalize()),
-                "stage:N",
-                alt.Tooltip("share:Q", title="Share (%)", format=".0f"),
-                alt.Tooltip("median_hours:Q", title="Median hours", format=".1f"),
-                alt.Tooltip("changes:Q", title="Changes (n)"),
+    return _chart(
+        {"stage-shares": pd.DataFrame(rows)},
+        data=_data("stage-shares"),
+        mark={"type": "bar"},
+        encoding={
+            "x": _period_x(grain, order),
+            "y": _field("share", "quantitative", stack="zero", title="Share of lead time (%)"),
+            "color": _field("stage", "nominal", sort=list(stages), title="Stage"),
+            "order": _field("order", "quantitative"),
+            "tooltip": [
+                _period_tooltip(grain),
+                _field("stage", "nominal"),
+                _field("share", "quantitative", title="Share (%)", format=".0f"),
+                _field("median_hours", "quantitative", title="Median hours", format=".1f"),
+                _field("changes", "quantitative", title="Changes (n)"),
             ],
-        )
-        .properties(height=280)
+        },
+        height=280,
     )
 
 
-def distribution_chart(values: pd.Series, title: str, unit_words: str) -> alt.LayerChart:
+def distribution_chart(values: pd.Series, title: str, unit_words: str) -> Spec:
     """A histogram with the median and 90th percentile marked; the longest 5 % (a long tail
     would squash the rest into one bar) are left out of the bars and said in the title."""
-    data = pd.DataFrame({"value": values.dropna().astype(float)})
-    marks = pd.DataFrame(
-        {
-            "statistic": ["median", "90th percentile"],
-            "value": [data["value"].median(), data["value"].quantile(0.9)],
-        }
-    )
-    cap = data["value"].quantile(0.95)
-    tail = data[data["value"] > cap]
-    data = data[data["value"] <= cap]
+    data = values.dropna().astype(float)
+    statistics = ["median", "90th percentile"]
+    cap = data.quantile(0.95)
+    tail = data[data > cap]
     subtitle = (
-        f"{len(tail)} longest not drawn: {tail['value'].min():,.1f} to "
-        f"{tail['value'].max():,.1f} {unit_words}"
+        f"{len(tail)} longest not drawn: {tail.min():,.1f} to {tail.max():,.1f} {unit_words}"
         if len(tail)
         else ""
     )
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=DATA_COLOUR)
-        .encode(
-            x=alt.X("value:Q", bin=alt.Bin(maxbins=30), title=f"{title} ({unit_words})"),
-            y=alt.Y("count():Q", title="Items"),
-            tooltip=[alt.Tooltip("count():Q", title="Items")],
-        )
-    )
-    rules = (
-        alt.Chart(marks)
-        .mark_rule(strokeWidth=2)
-        .encode(
-            x=alt.X("value:Q"),
-            color=alt.Color(
-                "statistic:N",
-                title="Marker",
-                scale=alt.Scale(domain=["median", "90th percentile"], range=["#d95f02", "#555555"]),
-            ),
-            strokeDash=alt.StrokeDash(
-                "statistic:N",
-                scale=alt.Scale(domain=["median", "90th percentile"], range=[[1, 0], [6, 3]]),
-                legend=None,
-            ),
-            tooltip=[alt.Tooltip("statistic:N"), alt.Tooltip("value:Q", format=",.1f")],
-        )
-    )
-    return alt.layer(bars, rules).properties(
-        height=240,
-        title=alt.TitleParams(subtitle, fontSize=11, fontWeight="normal", anchor="start"),
-    )
-
-
-def say_do_chart(sprints: pd.DataFrame) -> alt.Chart:
-    """One bar per sprint (never stacked across teams): delivered share of the commitment."""
-    data = sprints.assign(
-        sprint=sprints["team_name"] + " · " + sprints["sprint_name"],
-        delivered=sprints["issues_done_of_committed"].astype(int).astype(str)
-        + " of "
-        + sprints["issues_at_start"].astype(int).astype(str),
-    )
-    base = alt.Chart(data).encode(
-        y=alt.Y(
-            "sprint:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)
-        ),
-        x=alt.X(
-            "say_do_ratio:Q",
-            title="Committed issues delivered (%)",
-            scale=alt.Scale(domain=[0, 100]),
-        ),
-        tooltip=[
-            "sprint:N",
-            alt.Tooltip("say_do_ratio:Q", title="Say/do (%)", format=".0f"),
-            alt.Tooltip("delivered:N", title="Delivered of committed"),
-            alt.Tooltip("issues_added_after_start:Q", title="Added after start"),
+    return _chart(
+        {
+            "histogram": _frame(value=data[data <= cap]),
+            "markers": _frame(statistic=statistics, value=[data.median(), data.quantile(0.9)]),
+        },
+        layer=[
+            {
+                "data": _data("histogram"),
+                "mark": {"type": "bar", "color": DATA_COLOUR},
+                "encoding": {
+                    "x": _field(
+                        "value",
+                        "quantitative",
+                        bin={"maxbins": 30},
+                        title=f"{title} ({unit_words})",
+                    ),
+                    "y": {"aggregate": "count", "type": "quantitative", "title": "Items"},
+                    "tooltip": [{"aggregate": "count", "type": "quantitative", "title": "Items"}],
+                },
+            },
+            {
+                "data": _data("markers"),
+                "mark": {"type": "rule", "strokeWidth": 2},
+                "encoding": {
+                    "x": _field("value", "quantitative"),
+                    "color": _field(
+                        "statistic",
+                        "nominal",
+                        title="Marker",
+                        scale={"domain": statistics, "range": ["#d95f02", "#555555"]},
+                    ),
+                    "strokeDash": _field(
+                        "statistic",
+                        "nominal",
+                        scale={"domain": statistics, "range": [[1, 0], [6, 3]]},
+                        legend=None,
+                    ),
+                    "tooltip": [
+                        _field("statistic", "nominal"),
+                        _field("value", "quantitative", format=",.1f"),
+                    ],
+                },
+            },
         ],
+        height=240,
+        title={"text": subtitle, "fontSize": 11, "fontWeight": "normal", "anchor": "start"},
     )
-    bars = base.mark_bar(color=DATA_COLOUR, size=18)
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("delivered:N"))
-    return (bars + text).properties(height=alt.Step(30))
 
 
-def investment_chart(mix: pd.DataFrame, grain: str) -> alt.Chart:
+def say_do_chart(sprints: pd.DataFrame) -> Spec:
+    """One bar per sprint (never stacked across teams): delivered share of the commitment."""
+    delivered = [
+        f"{int(done)} of {int(committed)}"
+        for done, committed in zip(
+            sprints["issues_done_of_committed"], sprints["issues_at_start"], strict=True
+        )
+    ]
+    encoding = {
+        "y": _field(
+            "sprint",
+            "nominal",
+            sort=None,
+            title=None,
+            axis={"labelLimit": 320, "labelOverlap": False},
+        ),
+        "x": _field(
+            "say_do_ratio",
+            "quantitative",
+            title="Committed issues delivered (%)",
+            scale={"domain": [0, 100]},
+        ),
+        "tooltip": [
+            _field("sprint", "nominal"),
+            _field("say_do_ratio", "quantitative", title="Say/do (%)", format=".0f"),
+            _field("delivered", "nominal", title="Delivered of committed"),
+            _field("issues_added_after_start", "quantitative", title="Added after start"),
+        ],
+    }
+    return _chart(
+        {
+            "sprints": _frame(
+                sprint=sprints["team_name"] + " · " + sprints["sprint_name"],
+                say_do_ratio=sprints["say_do_ratio"],
+                delivered=delivered,
+                issues_added_after_start=sprints["issues_added_after_start"],
+            )
+        },
+        data=_data("sprints"),
+        layer=[
+            {"mark": {"type": "bar", "color": DATA_COLOUR, "size": 18}, "encoding": encoding},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+                "encoding": {**encoding, "text": _field("delivered", "nominal")},
+            },
+        ],
+        height={"step": 30},
+    )
+
+
+def investment_chart(mix: pd.DataFrame, grain: str) -> Spec:
     """Share of done work items per category and period (each bar is 100 %)."""
-    data = mix.assign(period=[period_label(grain, s) for s in mix["period_start"]])
-    order = list(dict.fromkeys(data["period"]))
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=_period_x(grain, order),
-            y=alt.Y(
-                "items:Q",
+    periods = [period_label(grain, s) for s in mix["period_start"]]
+    return _chart(
+        {"investment": _frame(period=periods, category=mix["category"], items=mix["items"])},
+        data=_data("investment"),
+        mark={"type": "bar"},
+        encoding={
+            "x": _period_x(grain, list(dict.fromkeys(periods))),
+            "y": _field(
+                "items",
+                "quantitative",
                 stack="normalize",
                 title="Share of done work items",
-                axis=alt.Axis(format="%"),
+                axis={"format": "%"},
             ),
-            color=alt.Color("category:N", title="Work category"),
-            tooltip=[
-                alt.Tooltip("period:O", title=grain.capitalize()),
-                "category:N",
-                alt.Tooltip("items:Q", title="Items"),
+            "color": _field("category", "nominal", title="Work category"),
+            "tooltip": [
+                _period_tooltip(grain),
+                _field("category", "nominal"),
+                _field("items", "quantitative", title="Items"),
             ],
-        )
-        .properties(height=260)
+        },
+        height=260,
     )
 
 
-def team_lines_chart(series: pd.DataFrame, grain: str, unit: str | None, title: str) -> alt.Chart:
+def team_lines_chart(series: pd.DataFrame, grain: str, unit: str | None, title: str) -> Spec:
     """One KPI, one line per team, points sized by n (hover for the value and n)."""
-    data = series.assign(
-        period=[period_label(grain, s) for s in series["period_start"]],
-        n=series["sample_size"].fillna(0).astype(int),
-    )
     order = [period_label(grain, s) for s in sorted(series["period_start"].unique())]
-    return (
-        alt.Chart(data, title=title)
-        .mark_line(point=True)
-        .encode(
-            x=_period_x(grain, order),
-            y=alt.Y("value:Q", title=axis_title(unit)),
-            color=alt.Color("team:N", title="Team"),
-            tooltip=[
-                "team:N",
-                alt.Tooltip("period:O"),
-                alt.Tooltip("value:Q", format=",.2f"),
-                "n:Q",
+    return _chart(
+        {
+            "team-lines": _frame(
+                team=series["team"],
+                period=[period_label(grain, s) for s in series["period_start"]],
+                value=series["value"],
+                n=series["sample_size"].fillna(0).astype(int),
+            )
+        },
+        data=_data("team-lines"),
+        title=title,
+        mark={"type": "line", "point": True},
+        encoding={
+            "x": _period_x(grain, order),
+            "y": _field("value", "quantitative", title=axis_title(unit)),
+            "color": _field("team", "nominal", title="Team"),
+            "tooltip": [
+                _field("team", "nominal"),
+                _field("period", "ordinal"),
+                _field("value", "quantitative", format=",.2f"),
+                _field("n", "quantitative"),
             ],
-        )
-        .properties(height=200)
+        },
+        height=200,
     )
 
 
-def pair_chart(both: pd.DataFrame) -> alt.FacetChart:
+def pair_chart(both: pd.DataFrame) -> Spec:
     """A KPI and an outcome month by month, each on its own scale."""
-    data = both.assign(month_label=[f"{pd.Timestamp(m):%b %Y}" for m in both["month"]])
+    months = [f"{pd.Timestamp(m):%b %Y}" for m in both["month"]]
     order = [f"{pd.Timestamp(m):%b %Y}" for m in sorted(both["month"].unique())]
-    return (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month_label:O", sort=order, title="Month", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", legend=None),
-            tooltip=[
-                alt.Tooltip("series:N"),
-                alt.Tooltip("month_label:O"),
-                alt.Tooltip("value:Q", format=",.2f"),
-            ],
-        )
-        .properties(height=160, width=600)
-        .facet(row=alt.Row("series:N", title=None))
-        .resolve_scale(y="independent")
+    return _chart(
+        {"pair": _frame(month_label=months, value=both["value"], series=both["series"])},
+        data=_data("pair"),
+        facet={"row": _field("series", "nominal", title=None)},
+        spec={
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": _field(
+                    "month_label", "ordinal", sort=order, title="Month", axis={"labelAngle": 0}
+                ),
+                "y": _field("value", "quantitative", title=None, scale={"zero": False}),
+                "color": _field("series", "nominal", legend=None),
+                "tooltip": [
+                    _field("series", "nominal"),
+                    _field("month_label", "ordinal"),
+                    _field("value", "quantitative", format=",.2f"),
+                ],
+            },
+            "height": 160,
+            "width": 600,
+        },
+        resolve={"scale": {"y": "independent"}},
     )
 
 
-def tier_grid_chart(table: pd.DataFrame) -> alt.LayerChart:
+def tier_grid_chart(table: pd.DataFrame) -> Spec:
     """Teams x DORA metrics, each cell coloured by tier and labelled with value and n."""
     metrics = list(dict.fromkeys(table["Metric"]))
     teams = list(dict.fromkeys(table["Team"]))
-    base = alt.Chart(table).encode(
-        x=alt.X(
-            "Team:N",
+    position = {
+        "x": _field(
+            "Team",
+            "nominal",
             sort=teams,
             title=None,
             # every team named (no label thinning), the rollup in one short word
-            axis=alt.Axis(
-                labelAngle=0,
-                labelOverlap=False,
-                labelLimit=110,
-                orient="top",
-                labelFontSize=12,
-                labelExpr="datum.label == 'Whole organisation' ? 'Organisation' : datum.label",
-            ),
+            axis={
+                "labelAngle": 0,
+                "labelOverlap": False,
+                "labelLimit": 110,
+                "orient": "top",
+                "labelFontSize": 12,
+                "labelExpr": "datum.label == 'Whole organisation' ? 'Organisation' : datum.label",
+            },
         ),
-        y=alt.Y(
-            "Metric:N", sort=metrics, title=None, axis=alt.Axis(labelFontSize=12, labelLimit=260)
+        "y": _field(
+            "Metric",
+            "nominal",
+            sort=metrics,
+            title=None,
+            axis={"labelFontSize": 12, "labelLimit": 260},
         ),
+    }
+    columns = ("Team", "Metric", "Shown", "Cell", "Tier", "Trend")
+    return _chart(
+        {"tiers": _frame(**{c: table[c] for c in columns})},
+        data=_data("tiers"),
+        layer=[
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+                "encoding": {
+                    **position,
+                    "color": _field(
+                        "Tier",
+                        "nominal",
+                        scale={
+                            "domain": list(TIER_CELL_COLOURS),
+                            "range": list(TIER_CELL_COLOURS.values()),
+                        },
+                        title="DORA tier",
+                    ),
+                    "tooltip": [_field(c, "nominal") for c in ("Team", "Metric", "Shown", "Trend")],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 12, "lineBreak": "|"},
+                "encoding": {**position, "text": _field("Cell", "nominal")},
+            },
+        ],
+        height=48 * len(metrics),
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "Tier:N",
-            scale=alt.Scale(
-                domain=["elite", "high", "medium", "low", "no tier"],
-                range=["#1b7837", "#5aae61", "#fdb863", "#e66101", "#e0e0e0"],
-            ),
-            title="DORA tier",
-        ),
-        tooltip=["Team:N", "Metric:N", "Shown:N", "Trend:N"],
-    )
-    text = base.mark_text(fontSize=12, lineBreak="|").encode(text="Cell:N")
-    return alt.layer(cells, text).properties(height=48 * len(metrics))

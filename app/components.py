@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date
 from functools import lru_cache
 
-import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.vegalite.v6.schema.core import Root
 
 from app import queries
 from app.cards import CARD_CSS, cards_html
-from app.charts import reference_frame, small_flags, trend_chart
+from app.charts import Spec, as_json, reference_frame, small_flags, trend_chart
 from app.format import (
     format_value,
     period_label,
@@ -26,39 +25,52 @@ from app.state import Context, csv_download
 from app.tables import TARGET_LEGEND, scorecard_table
 
 VALIDATE_CHARTS_ENV = "KPIBRIDGE_VALIDATE_CHARTS"
-_ALTAIR_SETTINGS = threading.Lock()
 
 
-def review_rows(ctx: Context) -> pd.DataFrame:
-    """Every team x KPI for the selected period, judged (trend, n too small, targets met)."""
-    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings).copy()
+def review_rows(
+    ctx: Context, teams: tuple[str, ...] | None = None, kpi_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """The KPIs `kpi_ids` (default: all) of `teams` (default: every team and the organisation)
+    for the selected period, judged (trend, n too small, targets met)."""
+    return _judged(ctx.db, ctx.grain, ctx.period_start, ctx.settings, teams, kpi_ids).copy()
 
 
-@lru_cache(maxsize=1)
-def _judged(db: Marts, grain: str, period_start: date, settings: Settings) -> pd.DataFrame:
-    # a page asks for the same rows several times (cards, tables, every team): judged once
+@lru_cache(maxsize=4)
+def _judged(
+    db: Marts,
+    grain: str,
+    period_start: date,
+    settings: Settings,
+    teams: tuple[str, ...] | None,
+    kpi_ids: tuple[str, ...] | None,
+) -> pd.DataFrame:
+    # a page asks for the same rows several times (cards, tables, trend blocks): judged once
     # per render, since each render has its own Marts snapshot
-    rows = queries.period_scorecard(db, grain, period_start, settings.baseline_months)
+    rows = queries.period_scorecard(
+        db, grain, period_start, settings.baseline_months, teams, kpi_ids
+    )
     return assess(rows, settings)
 
 
-def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:
-    rows = review_rows(ctx)
+def of_team(rows: pd.DataFrame, team: str, active_only: bool = False) -> pd.DataFrame:
+    """One team's rows of review_rows; its active KPIs (at most five) with active_only."""
     rows = rows[rows["team_key"] == team]
     if active_only:
         rows = rows[rows["is_active"].astype(bool)].head(5)
     return rows.reset_index(drop=True)
 
 
-def show_chart(chart: alt.TopLevelMixin) -> None:
-    """Draw an Altair chart at full width. Altair's JSON-schema check of the spec costs about
-    two thirds of a chart's render time, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is
-    set: the app tests set it and check every chart the pages draw."""
-    validate = bool(os.environ.get(VALIDATE_CHARTS_ENV))
-    # as st.altair_chart does: no Altair default theme (its fixed view size), data inline;
-    # both are process-wide settings, and each browser session renders in its own thread
-    with _ALTAIR_SETTINGS, alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
-        spec = chart.to_dict(validate=validate)
+def team_rows(ctx: Context, team: str, active_only: bool = False) -> pd.DataFrame:
+    """One team's judged rows, read for that team alone."""
+    return of_team(review_rows(ctx, (team,)), team, active_only)
+
+
+def show_chart(spec: Spec) -> None:
+    """Draw a Vega-Lite chart at full width. The JSON-schema check of a spec costs more than
+    drawing it, so it runs only where $KPIBRIDGE_VALIDATE_CHARTS is set: the app tests set it
+    and check every chart the pages draw."""
+    if os.environ.get(VALIDATE_CHARTS_ENV):
+        Root.validate(as_json(spec))
     st.vega_lite_chart(spec, width="stretch")
 
 

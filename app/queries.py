@@ -6,6 +6,7 @@ an event belongs to a period when period_start <= its time < period_end, as in k
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -44,25 +45,50 @@ def team_clause(column: str, team: str) -> tuple[str, list[object]]:
 # --- dimensions -----------------------------------------------------------------------------
 
 
-def scorecard_row_count(db: Marts) -> int:
-    return int(db.df("select count(*) as n from kpi_scorecard").iloc[0]["n"])
+@dataclass(frozen=True)
+class ReviewChoices:
+    """What the review filters offer: one query at the start of every page."""
+
+    scorecard_rows: int  # 0: the marts are empty
+    team_names: dict[str, str]  # team_key -> display name, the organisation first
+    periods: pd.DataFrame  # the periods of the grain that have KPI values, oldest first
+    # the file's tables: the published list (models and seeds tagged `published` in dbt),
+    # without the per-item marts when the build withheld them (var publish_item_marts)
+    tables: frozenset[str]
 
 
-def team_names(db: Marts) -> dict[str, str]:
-    """team_key -> display name, the organisation first, then teams by name."""
-    teams = db.df("select team_key, team_name from teams order by team_name")
-    names = {ORGANISATION: ORGANISATION_NAME}
-    names.update(dict(zip(teams["team_key"], teams["team_name"], strict=True)))
-    return names
-
-
-def periods(db: Marts, grain: str) -> pd.DataFrame:
-    """The periods of a grain that have KPI values, oldest first."""
-    return db.df(
-        "select period_start, any_value(period_end) as period_end, "
-        "bool_and(is_complete) as is_complete from kpi_values where grain = ? "
-        "group by period_start order by period_start",
+def review_choices(db: Marts, grain: str) -> ReviewChoices:
+    """The teams by name, the periods of `grain` (start, end, complete), the tables."""
+    frame = db.df(
+        """
+        with periods as (
+            select period_start, any_value(period_end) as period_end,
+                bool_and(is_complete) as is_complete
+            from kpi_values where grain = ? group by period_start
+        )
+        select
+            (select count(*) from kpi_scorecard) as scorecard_rows,
+            (select list(team_key order by team_name) from teams) as team_keys,
+            (select list(team_name order by team_name) from teams) as team_names,
+            (
+                select list(table_name) from information_schema.tables
+                where table_catalog = current_database() and table_schema = 'main'
+            ) as tables,
+            p.period_start, p.period_end, p.is_complete
+        from (select 1) as one left join periods as p on true
+        order by p.period_start
+        """,
         [grain],
+    )
+    first = frame.iloc[0]
+    names = {ORGANISATION: ORGANISATION_NAME}
+    names.update(zip(list(first["team_keys"]), list(first["team_names"]), strict=True))
+    periods = frame[["period_start", "period_end", "is_complete"]].dropna(subset=["period_start"])
+    return ReviewChoices(
+        int(first["scorecard_rows"]),
+        names,
+        periods.reset_index(drop=True),
+        frozenset(first["tables"]),
     )
 
 
@@ -92,25 +118,42 @@ SUMMED_AGGREGATIONS = ("count", "sum")
 
 
 def period_scorecard(
-    db: Marts, grain: str, period_start: date, baseline_months: int
+    db: Marts,
+    grain: str,
+    period_start: date,
+    baseline_months: int,
+    teams: tuple[str, ...] | None = None,
+    kpi_ids: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Every team x glossary KPI for one period: value and evidence, targets, owner, DORA tier
-    and the baseline: the mean of the `baseline_months` complete periods before it (weeks for a
-    week, months for a month or a quarter, counts and sums scaled to the quarter)."""
+    """Every team x glossary KPI (or only `teams` and `kpi_ids`) for one period: value and
+    evidence, targets, owner, DORA tier and the baseline: the mean of the `baseline_months`
+    complete periods before it (weeks for a week, months for a month or a quarter, counts and
+    sums scaled to the quarter)."""
     history_grain = "week" if grain == "week" else "month"
     scale = 3 if grain == "quarter" else 1
+    # a null list keeps every team (KPI); the filters are repeated so each scan reads only those
+    wanted_teams = list(teams) if teams is not None else None
+    wanted_kpis = list(kpi_ids) if kpi_ids is not None else None
     return db.df(
         """
         with teams as (
-            select ? as team_key union all select team_key from teams
+            select * from (select ? as team_key union all select team_key from teams)
+            where coalesce(list_contains(?, team_key), true)
+        ),
+        glossary as (
+            select * from kpi_glossary where coalesce(list_contains(?, kpi_id), true)
         ),
         selected as (
+            -- every KPI: a DORA tier may be measured on another KPI (deployment days per week)
             select * from kpi_values where grain = ? and period_start = ?
+                and coalesce(list_contains(?, team_key), true)
         ),
         history as (
             select team_key, kpi_id, value, row_number() over (
                 partition by team_key, kpi_id order by period_start desc) as periods_back
             from kpi_values where grain = ? and period_start < ? and is_complete
+                and coalesce(list_contains(?, team_key), true)
+                and coalesce(list_contains(?, kpi_id), true)
         ),
         baselines as (
             select team_key, kpi_id, avg(value) as baseline, count(value) as baseline_periods
@@ -135,7 +178,7 @@ def period_scorecard(
             coalesce(t.owner, g.default_owner_role) as owner,
             coalesce(t.active, false) as is_active,
             tiers.dora_tier
-        from teams cross join kpi_glossary as g
+        from teams cross join glossary as g
         left join selected as s on s.team_key = teams.team_key and s.kpi_id = g.kpi_id
         left join baselines as b on b.team_key = teams.team_key and b.kpi_id = g.kpi_id
         left join kpi_targets as t on t.team_key = teams.team_key and t.kpi_id = g.kpi_id
@@ -144,10 +187,15 @@ def period_scorecard(
         """,
         [
             ORGANISATION,
+            wanted_teams,
+            wanted_kpis,
             grain,
             period_start,
+            wanted_teams,
             history_grain,
             period_start,
+            wanted_teams,
+            wanted_kpis,
             baseline_months,
             list(SUMMED_AGGREGATIONS),
             scale,
@@ -167,9 +215,11 @@ def kpi_series(db: Marts, team: str, kpi_id: str, grain: str, until: date) -> pd
 def kpi_series_all_teams(
     db: Marts, kpi_ids: tuple[str, ...], grain: str, until: date
 ) -> pd.DataFrame:
+    """Per team and period: the value and n of each KPI in `kpi_ids`, up to `until`."""
     marks = ", ".join("?" for _ in kpi_ids)
     return db.df(
-        f"select * from kpi_values where kpi_id in ({marks}) and grain = ? "
+        "select team_key, kpi_id, period_start, value, sample_size from kpi_values "
+        f"where kpi_id in ({marks}) and grain = ? "
         "and period_start <= ? order by team_key, kpi_id, period_start",
         [*kpi_ids, grain, until],
     )
@@ -238,9 +288,8 @@ def changes_shipped(db: Marts, team: str, start: date, end: date) -> pd.DataFram
         team,
         start,
         end,
-        columns="x.repo, x.pull_number, x.merged_at, x.deployed_at, x.coding_hours, "
-        "x.pickup_hours, x.review_hours, x.deploy_hours, x.lead_time_hours, x.is_rework, "
-        "x.jira_issue_key, x.html_url",
+        columns="x.repo, x.pull_number, x.deployed_at, x.pickup_hours, x.review_hours, "
+        "x.lead_time_hours, x.is_rework, x.jira_issue_key, x.html_url",
         table="changes",
         time_column="deployed_at",
         order="x.deployed_at desc",
@@ -254,12 +303,34 @@ def work_items_done(db: Marts, team: str, start: date, end: date) -> pd.DataFram
         team,
         start,
         end,
-        columns="x.issue_key, x.issue_type, x.work_category, x.priority_name, x.done_at, "
-        "x.cycle_time_days, x.times_reopened, x.html_url",
+        columns="x.issue_key, x.issue_type, x.work_category, x.done_at, x.cycle_time_days, "
+        "x.times_reopened, x.html_url",
         table="work_items",
         time_column="done_at",
         order="x.done_at desc",
     )
+
+
+def change_lead_times(db: Marts, team: str, start: date, end: date) -> pd.Series:
+    """The lead time (hours) of each change shipped in [start, end), as changes_shipped."""
+    clause, params = team_clause("team_key", team)
+    return db.df(
+        "select lead_time_hours from changes where deployed_at >= ? and deployed_at < ?"
+        + clause
+        + " order by deployed_at desc",
+        [start, end, *params],
+    )["lead_time_hours"]
+
+
+def work_item_cycle_times(db: Marts, team: str, start: date, end: date) -> pd.Series:
+    """The cycle time (days) of each Jira issue done in [start, end), as work_items_done."""
+    clause, params = team_clause("team_key", team)
+    return db.df(
+        "select cycle_time_days from work_items where done_at >= ? and done_at < ?"
+        + clause
+        + " order by done_at desc",
+        [start, end, *params],
+    )["cycle_time_days"]
 
 
 def investment_mix(db: Marts, team: str, grain: str, until: date) -> pd.DataFrame:
@@ -282,25 +353,26 @@ def deployments_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame
     clause, params = team_clause("d.team_key", team)
     return db.df(
         "select d.deployment_key, d.repo, coalesce(t.team_name, d.team_key) as team_name, "
-        "d.deployment_source, d.sha, d.deployed_at, d.changes_shipped, d.is_rework, d.html_url, "
+        "d.sha, d.deployed_at, d.changes_shipped, d.is_rework, d.html_url, "
         "count(i.incident_id) as incidents_linked "
         "from deployments as d left join teams as t on t.team_key = d.team_key "
         "left join incidents as i on i.linked_deployment_key = d.deployment_key "
         "where d.is_successful_production and d.deployed_at >= ? and d.deployed_at < ?"
         + clause
-        + " group by all order by d.deployed_at desc",
+        + " group by all order by d.deployed_at desc, d.deployment_key",
         [start, end, *params],
     )
 
 
 def incidents_in(db: Marts, team: str, start: date, end: date) -> pd.DataFrame:
-    """Incidents opened in [start, end), with the deployment they are linked to."""
+    """Incidents opened in [start, end), with the deployment they are linked to; caused_by
+    names it as `repo @ short sha` (null when not linked)."""
     clause, params = team_clause("i.team_key", team)
     return db.df(
         "select i.incident_number, coalesce(t.team_name, i.team_key) as team_name, "
-        "i.priority_name, i.urgency, i.status, i.created_at, i.minutes_to_acknowledge, "
-        "i.hours_to_resolve, d.repo as deployment_repo, d.sha as deployment_sha, "
-        "d.deployed_at as deployment_at, i.link_rule, i.hours_from_deploy, i.html_url "
+        "i.priority_name, i.urgency, i.created_at, i.minutes_to_acknowledge, "
+        "i.hours_to_resolve, d.repo || ' @ ' || left(d.sha, 7) as caused_by, i.link_rule, "
+        "i.html_url "
         "from incidents as i left join teams as t on t.team_key = i.team_key "
         "left join deployments as d on d.deployment_key = i.linked_deployment_key "
         "where i.created_at >= ? and i.created_at < ?" + clause + " order by i.created_at desc",
@@ -345,24 +417,12 @@ def source_loads(db: Marts) -> pd.DataFrame:
     return db.df("select * from source_loads order by source_system, table_name")
 
 
-def published_tables(db: Marts) -> list[str]:
-    """The marts file's tables: the published list (models and seeds tagged `published` in
-    dbt), without the per-item marts when the build withheld them (var publish_item_marts)."""
-    return list(
-        db.df(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' order by table_name"
-        )["table_name"]
-    )
-
-
-def table_row_counts(db: Marts) -> pd.DataFrame:
-    """Rows per published table, read from the file's own catalogue."""
-    tables = published_tables(db)
+def table_row_counts(db: Marts, tables: frozenset[str]) -> pd.DataFrame:
+    """Rows per table of the file (`tables`: ReviewChoices.tables, its own catalogue)."""
     counts = " union all ".join(
         # names from the file's catalogue, quoted as identifiers
         f"select '{t}' as table_name, count(*) as row_count from \"{t}\""
-        for t in tables
+        for t in sorted(tables)
     )
     return db.df(counts) if counts else pd.DataFrame(columns=["table_name", "row_count"])
 
@@ -376,12 +436,11 @@ COVERAGE = (
 )
 
 
-def coverage(db: Marts, team: str) -> pd.DataFrame:
-    """First and last event per published fact table for the team: which dates the data
-    cover (none when the build withheld the per-item marts)."""
+def coverage(db: Marts, team: str, tables: frozenset[str]) -> pd.DataFrame:
+    """First and last event per fact table of the file (`tables`) for the team: which dates the
+    data cover (none when the build withheld the per-item marts)."""
     clause, params = team_clause("team_key", team)
-    published = set(published_tables(db))
-    facts = [fact for fact in COVERAGE if fact[1] in published]
+    facts = [fact for fact in COVERAGE if fact[1] in tables]
     if not facts:
         return pd.DataFrame(columns=["data", "first_event", "last_event", "events"])
     return db.df(

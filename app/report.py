@@ -14,14 +14,13 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
 from app import queries
 from app.alignment import judge_pairs
 from app.cards import CARD_CSS, cards_html
-from app.charts import reference_frame, small_flags, trend_chart
+from app.charts import Spec, as_json, reference_frame, small_flags, trend_chart
 from app.format import (
     baseline_words,
     label_with_unit,
@@ -75,8 +74,12 @@ def parse_period(text: str) -> ReviewPeriod:
     raise ReportError(f"--period {text!r} is not a quarter like 2026-Q3 or a month like 2026-09")
 
 
-def _svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
-    svg = vlc.vegalite_to_svg(chart.to_dict(), vl_version="v5_20")
+# the default view size Altair's default theme gave the report's charts
+REPORT_CHART_CONFIG = {"view": {"continuousWidth": 300, "continuousHeight": 300}}
+
+
+def _svg(chart: Spec, alt_text: str) -> str:
+    svg = vlc.vegalite_to_svg({**as_json(chart), "config": REPORT_CHART_CONFIG}, vl_version="v5_20")
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (
         f'<div class="chart"><img alt="{escape(alt_text)}" '
@@ -114,8 +117,14 @@ def _trend_section(
             "month",
             shaded,
             small_flags(series, row.aggregation, rules.min_sample_size),
-        ).properties(width=820, height=190, title=label_with_unit(row.kpi_name, row.unit))
-        parts.append(_svg(chart, f"{row.kpi_name} per month"))
+        )
+        sized = {
+            **chart,
+            "width": 820,
+            "height": 190,
+            "title": label_with_unit(row.kpi_name, row.unit),
+        }
+        parts.append(_svg(sized, f"{row.kpi_name} per month"))
     if without:
         parts.append(
             f"<p class='note'>No monthly values up to the end of {escape(period.label)}: "
@@ -129,12 +138,13 @@ def build_report(marts: Path, team: str, period_text: str) -> str:
     period = parse_period(period_text)
     rules = settings()
     with Marts(marts) as db:
-        names = queries.team_names(db)
+        choices = queries.review_choices(db, period.grain)
+        names = choices.team_names
         if team not in names:
             raise ReportError(
                 f"--team {team!r} is not in the marts; choose one of: {', '.join(names)}"
             )
-        known = {pd.Timestamp(s).date() for s in queries.periods(db, period.grain)["period_start"]}
+        known = {pd.Timestamp(s).date() for s in choices.periods["period_start"]}
         if period.start not in known:
             raise ReportError(
                 f"--period {period_text!r}: the marts have no values for {period.label}; "

@@ -7,8 +7,10 @@ and the review period) that every card, table and chart of every page follows.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, NoReturn
 
 import pandas as pd
@@ -64,12 +66,9 @@ def stop_with_problem(problem: str) -> NoReturn:
 def open_marts() -> Marts:
     """This render's snapshot, or the friendly stop."""
     try:
-        db = Marts(cache=_through_cache)
+        return Marts(cache=_through_cache)
     except MartsUnavailable as exc:
         stop_with_problem(str(exc))
-    if queries.scorecard_row_count(db) == 0:
-        stop_with_problem(f"The marts database at `{db.path}` is empty.")
-    return db
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,7 @@ class Context:
     period_start: date
     period_end: date
     period_complete: bool
+    tables: frozenset[str]  # the marts file's tables (per-item marts may be withheld)
 
     @property
     def period(self) -> str:
@@ -128,13 +128,16 @@ def default_period(
 
 def sidebar(db: Marts) -> Context:
     """Team, grain and review period in the sidebar, kept across pages in st.session_state."""
-    names = queries.team_names(db)
-    teams = list(names)
     state = st.session_state
-    if state.get("team") not in teams:
-        state["team"] = queries.ORGANISATION
     if state.get("grain") not in queries.GRAINS:
         state["grain"] = "quarter"
+    choices = queries.review_choices(db, state["grain"])
+    if choices.scorecard_rows == 0:
+        stop_with_problem(f"The marts database at `{db.path}` is empty.")
+    names = choices.team_names
+    teams = list(names)
+    if state.get("team") not in teams:
+        state["team"] = queries.ORGANISATION
     with st.sidebar:
         st.header("Review")
         st.selectbox(
@@ -156,7 +159,7 @@ def sidebar(db: Marts) -> Context:
             on_change=_keep_grain,
         )
         grain = state["grain"]
-        periods = queries.periods(db, grain)
+        periods = choices.periods
         starts = [pd.Timestamp(s).date() for s in periods["period_start"]]
         ends = [pd.Timestamp(s).date() for s in periods["period_end"]]
         complete = [bool(c) for c in periods["is_complete"]]
@@ -196,11 +199,22 @@ def sidebar(db: Marts) -> Context:
         period_start=starts[chosen],
         period_end=ends[chosen],
         period_complete=complete[chosen],
+        tables=choices.tables,
     )
+
+
+@cache
+def _freeze_loaded_objects() -> None:
+    """Python's full garbage collection walks every object the process holds: with Streamlit,
+    pandas, DuckDB and the Vega-Lite schema loaded, ~50 ms, paid by whichever render triggers
+    one. What is loaded by the first render (after its page's imports) lives as long as the
+    process, so it is frozen out of collections once."""
+    gc.freeze()
 
 
 def page(title: str, intro: str) -> Context:
     """Common page start: config, the friendly stop, the shared filters, the title."""
+    _freeze_loaded_objects()
     st.set_page_config(page_title=f"{title} · kpibridge", layout="wide")
     db = open_marts()
     context = sidebar(db)
@@ -211,7 +225,7 @@ def page(title: str, intro: str) -> Context:
 
 def withheld(ctx: Context, table: str, what: str) -> bool:
     """True, with a note, when the build left the per-item mart `table` out of the marts file."""
-    if table in queries.published_tables(ctx.db):
+    if table in ctx.tables:
         return False
     st.info(
         f"{what} are not published by this installation: the build withholds the per-item "
@@ -222,10 +236,11 @@ def withheld(ctx: Context, table: str, what: str) -> bool:
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_stem: str) -> None:
-    """A CSV of exactly the rows a chart or table shows."""
+    """A CSV of exactly the rows a chart or table shows, written when it is clicked (writing
+    every table's CSV on every render cost more than drawing the table)."""
     st.download_button(
         f"Download {label} (CSV)",
-        frame.to_csv(index=False).encode("utf-8"),
+        lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"download_{file_stem}",

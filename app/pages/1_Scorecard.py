@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.components import kpi_cards, scorecard_block, team_rows
+from app.components import kpi_cards, of_team, review_rows, scorecard_block
 from app.queries import ORGANISATION
 from app.state import page
 
@@ -14,7 +14,8 @@ ctx = page(
     "brackets is what the value was computed from, n how many events.",
 )
 
-rows = team_rows(ctx, ctx.team)
+both = review_rows(ctx, (ctx.team, ORGANISATION))
+rows = of_team(both, ctx.team)
 active = rows[rows["is_active"].astype(bool)].head(5)
 st.subheader(f"{ctx.team_name}: active KPIs, {ctx.period_words}")
 kpi_cards(active, ctx)
@@ -23,7 +24,7 @@ scorecard_block(active, f"scorecard_{ctx.team}_{ctx.period}")
 if ctx.team != ORGANISATION:
     st.subheader(f"Organisation rollup, {ctx.period}")
     st.caption("The same KPIs computed over all teams together, with the organisation's targets.")
-    org = team_rows(ctx, ORGANISATION, active_only=True)
+    org = of_team(both, ORGANISATION, active_only=True)
     scorecard_block(org, f"scorecard_organisation_{ctx.period}")
 
 others = rows[~rows["kpi_id"].isin(active["kpi_id"])]

@@ -17,9 +17,9 @@ ctx = page(
     "reports' benchmarks (seeds/dora_benchmarks.csv).",
 )
 
-rows = review_rows(ctx)
-mine = rows[(rows["team_key"] == ctx.team) & rows["kpi_id"].isin(queries.DORA_KPIS)]
-mine = mine.set_index("kpi_id").loc[list(queries.DORA_KPIS)].reset_index()
+rows = review_rows(ctx, kpi_ids=queries.DORA_KPIS)
+mine = rows[rows["team_key"] == ctx.team].set_index("kpi_id").loc[list(queries.DORA_KPIS)]
+mine = mine.reset_index()
 st.subheader(f"{ctx.team_name}, {ctx.period_words}")
 kpi_cards(mine, ctx)
 
@@ -43,10 +43,10 @@ series = queries.kpi_series_all_teams(ctx.db, queries.DORA_KPIS, ctx.grain, ctx.
 # teams only: the organisation's totals would flatten every team's line
 series = series[series["team_key"] != queries.ORGANISATION]
 series = series.assign(team=series["team_key"].map(ctx.team_names))
-terms = queries.glossary(ctx.db).set_index("kpi_id")
+terms = mine.set_index("kpi_id")
 columns = st.columns(2)
 for index, kpi_id in enumerate(queries.DORA_KPIS):
     term = terms.loc[kpi_id]
     part = series[series["kpi_id"] == kpi_id]
     with columns[index % 2]:
-        show_chart(team_lines_chart(part, ctx.grain, term["unit"], term["name"]))
+        show_chart(team_lines_chart(part, ctx.grain, term["unit"], term["kpi_name"]))

@@ -23,9 +23,9 @@ ctx = page(
 # --- lead-time stages -----------------------------------------------------------------------
 st.subheader(f"Lead time for changes by stage, {ctx.period}")
 flow = queries.lead_time_stages(ctx.db, ctx.team, ctx.grain, ctx.period_start)
-changes = (
-    queries.changes_shipped(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
-    if "changes" in queries.published_tables(ctx.db)
+lead_times = (
+    queries.change_lead_times(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
+    if "changes" in ctx.tables
     else None
 )
 selected = flow[pd.to_datetime(flow["period_start"]).dt.date == ctx.period_start]
@@ -42,8 +42,8 @@ else:
         f"the lead time, a median of {format_value(r[f'{stage}_hours_p50'], 'hours')} "
         f"(n = {n:,} changes with all four stages measured"
         + (
-            f", of {len(changes):,} shipped; the others had no review"
-            if changes is not None and len(changes) > n
+            f", of {len(lead_times):,} shipped; the others had no review"
+            if lead_times is not None and len(lead_times) > n
             else ""
         )
         + (", too few to name a bottleneck with confidence" if small else "")
@@ -73,7 +73,7 @@ st.subheader(f"Distributions in {ctx.period}")
 left, right = st.columns(2)
 with left:
     if not withheld(ctx, "changes", "Lead-time distributions"):
-        lead = changes["lead_time_hours"].dropna()
+        lead = lead_times.dropna()
         st.markdown(
             f"**Lead time for changes** (n = {len(lead):,} changes shipped): median "
             f"{hours_words(lead.median())}, 90th percentile {hours_words(lead.quantile(0.9))}."
@@ -84,8 +84,9 @@ with left:
             show_chart(distribution_chart(lead, "Lead time", "hours"))
 with right:
     if not withheld(ctx, "work_items", "Cycle-time distributions"):
-        items = queries.work_items_done(ctx.db, ctx.team, ctx.period_start, ctx.period_end)
-        cycle = items["cycle_time_days"].dropna()
+        cycle = queries.work_item_cycle_times(
+            ctx.db, ctx.team, ctx.period_start, ctx.period_end
+        ).dropna()
         st.markdown(
             f"**Cycle time of Jira work items** (n = {len(cycle):,} done): median "
             f"{format_value(cycle.median(), 'days')}, 90th percentile "

@@ -56,12 +56,7 @@ if not withheld(ctx, "incidents", "Incident lists"):
                 "Opened (UTC)": incidents["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
                 "Ack. (min)": incidents["minutes_to_acknowledge"].round(1),
                 "Resolved (h)": incidents["hours_to_resolve"].round(1),
-                "Caused by deployment": [
-                    "not linked" if pd.isna(r) else f"{r} @ {str(s)[:7]}"
-                    for r, s in zip(
-                        incidents["deployment_repo"], incidents["deployment_sha"], strict=True
-                    )
-                ],
+                "Caused by deployment": incidents["caused_by"].fillna("not linked"),
                 "How it was linked": incidents["link_rule"].map(LINK_RULE_SHORT).fillna(""),
             }
         )

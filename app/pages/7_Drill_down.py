@@ -97,12 +97,7 @@ with tabs[2]:
                     "Priority": incidents["priority_name"].fillna(""),
                     "Urgency": incidents["urgency"],
                     "Hours to resolve": incidents["hours_to_resolve"].round(1),
-                    "Caused by": [
-                        "" if pd.isna(r) else f"{r} @ {str(s)[:7]}"
-                        for r, s in zip(
-                            incidents["deployment_repo"], incidents["deployment_sha"], strict=True
-                        )
-                    ],
+                    "Caused by": incidents["caused_by"].fillna(""),
                     "Link rule": incidents["link_rule"].map(LINK_RULE_SHORT).fillna(""),
                     "Open": incidents["html_url"],
                 }

@@ -20,7 +20,7 @@ st.markdown(
 )
 
 st.subheader(f"Data coverage for {ctx.team_name}")
-cover = queries.coverage(ctx.db, ctx.team)
+cover = queries.coverage(ctx.db, ctx.team, ctx.tables)
 if cover.empty:
     withheld(ctx, "deployments", "Coverage dates")
 else:
@@ -66,7 +66,7 @@ else:
     csv_download(per_source, "sources", "source_freshness")
 
 st.subheader("Published tables")
-counts = queries.table_row_counts(ctx.db).rename(
+counts = queries.table_row_counts(ctx.db, ctx.tables).rename(
     columns={"table_name": "Table", "row_count": "Rows"}
 )
 st.dataframe(counts, hide_index=True, width="stretch")

@@ -17,7 +17,8 @@ PAGES = tuple(page_scripts())
 
 @pytest.fixture(autouse=True)
 def validate_charts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app skips Altair's schema check at render time; under test every chart gets it."""
+    """The app skips the Vega-Lite schema check at render time; under test every chart gets
+    it."""
     monkeypatch.setenv(VALIDATE_CHARTS_ENV, "1")
 
 

@@ -274,7 +274,19 @@ def test_reliability_lists_the_period_incidents(marts: Path) -> None:
     assert "**55** incidents opened in 2026-Q3, **34** linked to a production deployment." in (
         text(at)
     )
-    assert len(frame(at, "How it was linked")) == 55
+    table = frame(at, "How it was linked")
+    assert len(table) == 55
+    # the linked deployment named as `repo @ short sha`, the same words as on Drill-down
+    caused = mart(
+        marts,
+        "select d.repo || ' @ ' || left(d.sha, 7) from incidents as i "
+        "inner join deployments as d on d.deployment_key = i.linked_deployment_key "
+        "where i.created_at >= ? and i.created_at < ?",
+        [Q3, OCTOBER],
+    )
+    named = table["Caused by deployment"]
+    assert sorted(named[named != "not linked"]) == sorted(c for (c,) in caused)
+    assert (named == "not linked").sum() == 55 - 34
 
 
 def test_alignment_claims_only_with_evidence(marts: Path) -> None:
@@ -312,6 +324,9 @@ def test_drill_down_links_to_the_sources(marts: Path) -> None:
     assert not {"Title", "title", "Author", "author"} & set(changes.columns)
     incidents = frame(at, "Caused by")
     assert incidents["Open"].str.startswith("https://acme-sim.pagerduty.com/incidents/").all()
+    linked = incidents["Link rule"] != ""
+    assert incidents.loc[linked, "Caused by"].str.fullmatch(r"[\w.-]+ @ [0-9a-f]{7}").all()
+    assert (incidents.loc[~linked, "Caused by"] == "").all()
     # Jira: <site>/browse/<KEY>, the site from the REST address (the simulator's)
     items = frame(at, "Cycle time (days)")
     assert len(items) > 0
@@ -405,16 +420,16 @@ def test_damaged_marts_show_the_panel_not_a_traceback(
 
 
 def test_one_connection_per_render(marts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.marts
+    from app.marts import _Attachments
 
     opened: list[str] = []
-    real_connect = duckdb.connect
+    real_attach = _Attachments._attach
 
-    def counting_connect(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
-        opened.append(str(args[0]))
-        return real_connect(*args, **kwargs)
+    def counting_attach(self: _Attachments, path: str) -> str:
+        opened.append(path)
+        return real_attach(self, path)
 
-    monkeypatch.setattr(app.marts.duckdb, "connect", counting_connect)
+    monkeypatch.setattr(_Attachments, "_attach", counting_attach)
     for page in PAGES:
         # a fresh copy is a new file identity: every query of the render misses the cache
         fresh = marts.parent / f"fresh_{page.replace('/', '_')}.duckdb"
@@ -424,6 +439,11 @@ def test_one_connection_per_render(marts: Path, monkeypatch: pytest.MonkeyPatch)
         at = AppTest.from_file(str(APP_DIR / page), default_timeout=60).run()
         assert not at.exception
         assert opened == [str(fresh)], page
+    # the same build, other queries (another team): the attached file is reused, not reopened
+    opened.clear()
+    at.selectbox(key="_widget_team").set_value("platform").run()
+    assert not at.exception
+    assert opened == []
 
 
 def test_rebuilt_file_is_picked_up(marts: Path, tmp_path: Path) -> None:
