@@ -16,6 +16,10 @@ changes as (
     select * from {{ ref('int_changes_shipped') }}
 ),
 
+pull_requests as (
+    select * from {{ ref('int_pull_requests_owned') }}
+),
+
 issues as (
     select * from {{ ref('stg_jira__issues') }}
 ),
@@ -84,6 +88,20 @@ team_shipped_changes as (
 
 shipped_changes as (
     {{ kpibridge.with_organisation('team_shipped_changes', ['event_at', 'lead_time_hours']) }}
+),
+
+-- pull requests closed, merged or not, by close time
+team_closed_pull_requests as (
+    select
+        team_key,
+        closed_at as event_at,
+        merged_at is null as is_abandoned
+    from pull_requests
+    where closed_at is not null and team_key is not null
+),
+
+closed_pull_requests as (
+    {{ kpibridge.with_organisation('team_closed_pull_requests', ['event_at', 'is_abandoned']) }}
 ),
 
 -- Jira issues by the first and last deployment of the changes that name them
@@ -305,6 +323,19 @@ lead_time_kpis as (
     group by shipped_changes.team_key, periods.grain, periods.period_start
 ),
 
+close_kpis as (
+    select
+        closed_pull_requests.team_key,
+        periods.grain,
+        periods.period_start,
+        count(*) as closed,
+        sum(case when closed_pull_requests.is_abandoned then 1 else 0 end) as abandoned
+    from closed_pull_requests
+    inner join periods
+        on {{ kpibridge.in_period('closed_pull_requests.event_at') }}
+    group by closed_pull_requests.team_key, periods.grain, periods.period_start
+),
+
 issue_kpis as (
     select
         delivered_issues_rollup.team_key,
@@ -441,6 +472,17 @@ kpi_rows as (
         null,
         null
     from merge_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'pr_abandon_rate',
+        100 * {{ kpibridge.safe_divide('abandoned', 'closed') }},
+        abandoned,
+        closed,
+        closed,
+        null,
+        null
+    from close_kpis
     union all
     select
         team_key, grain, period_start,
