@@ -20,12 +20,8 @@ pull_requests as (
     select * from {{ ref('int_pull_requests_owned') }}
 ),
 
-issues as (
-    select * from {{ ref('stg_jira__issues') }}
-),
-
-issue_labels as (
-    select * from {{ ref('stg_jira__issue_labels') }}
+issues_delivered as (
+    select * from {{ ref('int_issues_delivered') }}
 ),
 
 work_items as (
@@ -104,40 +100,17 @@ closed_pull_requests as (
     {{ kpibridge.with_organisation('team_closed_pull_requests', ['event_at', 'is_abandoned']) }}
 ),
 
--- Jira issues by the first and last deployment of the changes that name them
-issue_deliveries as (
-    select
-        changes.team_key,
-        changes.jira_issue_key,
-        min(changes.deployed_at) as first_deployed_at,
-        max(changes.deployed_at) as last_deployed_at
-    from changes
-    where changes.jira_issue_key is not null and changes.deployed_at is not null
-    group by changes.team_key, changes.jira_issue_key
-),
-
-feature_flag_issues as (
-    select distinct issue_key
-    from issue_labels
-    where label_name = '{{ var("feature_flag_label") }}'
-),
-
+-- Jira issues by the first deployment of the changes that name them
 delivered_issues as (
     select
-        issue_deliveries.team_key,
-        issue_deliveries.first_deployed_at as event_at,
-        {{ kpibridge.days_between('issues.created_at', 'issue_deliveries.first_deployed_at') }}
-            as idea_to_production_days,
-        issue_deliveries.last_deployed_at,
-        feature_flag_issues.issue_key is not null as is_feature_flagged,
-        {{ kpibridge.days_between(
-            'issue_deliveries.first_deployed_at', 'issue_deliveries.last_deployed_at') }}
-            as rollout_days
-    from issue_deliveries
-    inner join issues
-        on issue_deliveries.jira_issue_key = issues.issue_key
-    left join feature_flag_issues
-        on issue_deliveries.jira_issue_key = feature_flag_issues.issue_key
+        team_key,
+        first_deployed_at as event_at,
+        idea_to_production_days,
+        last_deployed_at,
+        is_feature_flagged,
+        rollout_days
+    from issues_delivered
+    where team_key is not null
 ),
 
 delivered_issues_rollup as (
