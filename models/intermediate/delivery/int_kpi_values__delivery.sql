@@ -28,12 +28,8 @@ work_items as (
     select * from {{ ref('int_work_items_enriched') }}
 ),
 
-commit_statuses as (
-    select * from {{ ref('stg_github__commit_statuses') }}
-),
-
-team_sources as (
-    select * from {{ ref('team_sources') }}
+coverage_reports as (
+    select * from {{ ref('int_coverage_reports') }}
 ),
 
 -- each event of a team, then again for the organisation (macro with_organisation)
@@ -148,25 +144,6 @@ defect_links_rollup as (
     {{ kpibridge.with_organisation('defect_links', ['event_at', 'jira_issue_key']) }}
 ),
 
--- coverage reports: the percentage in the description of statuses with the coverage context
-coverage_reports as (
-    select
-        team_sources.team_key,
-        commit_statuses.repo,
-        commit_statuses.created_at as event_at,
-        cast(
-            nullif({{ kpibridge.first_percentage('commit_statuses.description') }}, '')
-            as double precision
-        ) as coverage_pct
-    from commit_statuses
-    inner join team_sources
-        on {{ kpibridge.repo_key('commit_statuses.repo') }}
-        = {{ kpibridge.repo_key('team_sources.source_key') }}
-        and team_sources.source_system = 'github'
-        and team_sources.source_kind = 'repo'
-    where commit_statuses.context = '{{ var("coverage_status_context") }}'
-),
-
 -- per repo and period the latest report, then the mean over the team's repos
 latest_coverage as (
     select
@@ -177,12 +154,11 @@ latest_coverage as (
         periods.period_start,
         row_number() over (
             partition by coverage_reports.repo, periods.grain, periods.period_start
-            order by coverage_reports.event_at desc
+            order by coverage_reports.reported_at desc
         ) as recency
     from coverage_reports
     inner join periods
-        on {{ kpibridge.in_period('coverage_reports.event_at') }}
-    where coverage_reports.coverage_pct is not null
+        on {{ kpibridge.in_period('coverage_reports.reported_at') }}
 ),
 
 latest_coverage_per_repo as (
