@@ -23,7 +23,6 @@ ORGANISATION = "organisation"
 # semantic YAML
 KPI_VALUES_ONLY = {
     "on_time_delivery",
-    "change_requests_after_deadline",
     "priority_defects_per_person_day",
     "infra_cost_per_transaction",
 }
