@@ -50,8 +50,8 @@ released_versions as (
     select * from {{ ref('int_fix_versions_released') }}
 ),
 
-worklogs as (
-    select * from {{ ref('stg_jira__worklogs') }}
+priority_defect_events as (
+    select * from {{ ref('int_priority_defect_events') }}
 ),
 
 teams as (
@@ -368,26 +368,6 @@ story_point_ratios as (
 ),
 
 -- priority defects per person-day: defects by creation, person-days by worklog start
-priority_defect_events as (
-    select
-        team_key,
-        created_at as event_at,
-        1.0 as defects,
-        0.0 as hours_logged
-    from team_work_items
-    where is_defect
-        and is_high_priority
-    union all
-    select
-        team_work_items.team_key,
-        worklogs.started_at as event_at,
-        0.0 as defects,
-        worklogs.time_spent_seconds / 3600.0 as hours_logged
-    from worklogs
-    inner join team_work_items
-        on worklogs.issue_id = team_work_items.issue_id
-),
-
 priority_defect_events_with_organisation as (
     {{ kpibridge.with_organisation(
         'priority_defect_events', ['event_at', 'defects', 'hours_logged']) }}

@@ -1,6 +1,7 @@
 -- One row per team and calendar day of every week, month and quarter kpi_values reports
 -- (int_periods), whole periods even where the range starts or ends inside one: the day count
--- MetricFlow divides the per-week rates by, the days_in_period kpi_values divides by.
+-- MetricFlow divides the per-week rates by, the days_in_period kpi_values divides by, and the
+-- team's nominal person-days (priority_defects_per_person_day's fallback when nobody logs).
 with
 
 teams as (
@@ -28,7 +29,8 @@ period_days as (
 final as (
     select
         teams.team_key,
-        period_days.calendar_date
+        period_days.calendar_date,
+        teams.headcount * {{ var('working_days_per_week') }} / 7.0 as nominal_person_days
     from teams
     cross join period_days
     where not teams.is_organisation
