@@ -19,8 +19,8 @@ defects as (
     select
         team_key,
         created_at as event_at,
-        1.0 as defects,
-        0.0 as hours_logged
+        cast(1 as double precision) as defects,
+        cast(0 as double precision) as hours_logged
     from team_work_items
     where is_defect
         and is_high_priority
@@ -30,8 +30,8 @@ logged as (
     select
         team_work_items.team_key,
         worklogs.started_at as event_at,
-        0.0 as defects,
-        worklogs.time_spent_seconds / 3600.0 as hours_logged
+        cast(0 as double precision) as defects,
+        cast(worklogs.time_spent_seconds / 3600.0 as double precision) as hours_logged
     from worklogs
     inner join team_work_items
         on worklogs.issue_id = team_work_items.issue_id

@@ -11,9 +11,8 @@ final as (
     select
         team_key,
         event_at,
-        cast(defects as double precision) as defects,
-        cast(hours_logged / {{ var('worklog_hours_per_day') }} as double precision)
-            as person_days_logged
+        defects,
+        hours_logged / {{ var('worklog_hours_per_day') }} as person_days_logged
     from events
 )
 

@@ -30,7 +30,8 @@ final as (
     select
         teams.team_key,
         period_days.calendar_date,
-        teams.headcount * {{ var('working_days_per_week') }} / 7.0 as nominal_person_days
+        cast(teams.headcount * {{ var('working_days_per_week') }} / 7.0 as double precision)
+            as nominal_person_days
     from teams
     cross join period_days
     where not teams.is_organisation
