@@ -33,6 +33,7 @@ LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
 INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
 BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
 PLANNING = "models/intermediate/planning/int_kpi_values__planning.sql"
+FIX_VERSIONS = "models/intermediate/planning/int_fix_versions_released.sql"
 WORK_ITEMS = "models/intermediate/planning/int_work_items_enriched.sql"
 PERIODS = "models/intermediate/int_periods.sql"
 KPI_VALUES = "models/marts/kpis/kpi_values.sql"
@@ -303,11 +304,11 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "planning-on-time-strict",
-        PLANNING,
+        FIX_VERSIONS,
         "coalesce(cast(version_last_done.last_done_at as date) <= versions.release_date, true)",
         "coalesce(cast(version_last_done.last_done_at as date) < versions.release_date, true)",
         "<= vs <",
-        (_unit("int_kpi_values__planning"),),
+        (_unit("int_fix_versions_released"),),
     ),
     Mutant(
         "planning-tech-debt-as-percent",

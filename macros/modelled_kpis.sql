@@ -18,6 +18,7 @@
             'merge_request_rate': 'merged pull requests',
             'pr_size': 'merged pull requests',
             'pr_review_time': 'merged pull requests',
+            'pr_abandon_rate': 'closed pull requests of the team repositories',
             'automation_coverage': 'successful production deployments',
             'code_coverage': 'commit statuses with context var coverage_status_context on deployed commits',
         },

@@ -99,10 +99,28 @@ def test_changes_mart_review_timeline_per_pull_request(built: Built) -> None:
         row[0]: tuple(row[1:])
         for row in built.query(
             "select pull_request_id, commit_count, lines_changed, first_review_at, approvals, "
-            "commits_after_first_review from changes"
+            "commits_after_first_review from changes where is_merged"
         )
     }
     assert sum(1 for *_, after in expected.values() if after > 0) > 0  # rework after review
+    assert actual == expected
+
+
+def test_changes_mart_holds_every_pull_request_with_its_state(built: Built) -> None:
+    expected = {
+        pr.id: (
+            pr.state,
+            pr.merged_at is not None,
+            naive_utc(pr.closed_at) if pr.closed_at else None,
+        )
+        for pr in built.org.pull_requests
+    }
+    actual = {
+        row[0]: tuple(row[1:])
+        for row in built.query("select pull_request_id, state, is_merged, closed_at from changes")
+    }
+    abandoned = [closed for _, merged, closed in expected.values() if closed and not merged]
+    assert len(abandoned) > 0  # closed without merge
     assert actual == expected
 
 
@@ -110,7 +128,6 @@ def test_changes_link_to_their_pull_request_pages(built: Built) -> None:
     expected = {
         pr.id: f"https://github.com/{built.org.github_org}/{pr.repo}/pull/{pr.number}"
         for pr in built.org.pull_requests
-        if pr.merged_at
     }
     actual = dict(built.query("select pull_request_id, html_url from changes"))
     assert actual == expected

@@ -127,6 +127,11 @@ def test_kpi_metrics_carry_the_glossary_name_definition_and_unit(built: Built) -
     } == {name: glossary.get(name) for name in metrics}
 
 
+def test_every_glossary_kpi_is_a_metric(built: Built) -> None:
+    glossary = {kpi_id for (kpi_id,) in built.query("select kpi_id from kpi_glossary")}
+    assert sorted(glossary - set(kpi_metrics())) == []
+
+
 @pytest.fixture(scope="module")
 def answers(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Every KPI metric by team and month, and by month alone (the organisation)."""

@@ -12,7 +12,7 @@
 with
 
 pull_requests as (
-    select * from {{ ref('stg_github__pull_requests') }}
+    select * from {{ ref('int_pull_requests_owned') }}
 ),
 
 pull_request_commits as (
@@ -31,16 +31,8 @@ compare_commits as (
     select * from {{ ref('stg_github__compare_commits') }}
 ),
 
-repositories as (
-    select * from {{ ref('stg_github__repositories') }}
-),
-
 deployments as (
     select * from {{ ref('int_deployments_unioned') }}
-),
-
-team_sources as (
-    select * from {{ ref('team_sources') }}
 ),
 
 work_items as (
@@ -48,22 +40,8 @@ work_items as (
 ),
 
 merged as (
-    select
-        pull_requests.*,
-        {{ kpibridge.first_jira_key(
-            "pull_requests.title || ' ' || coalesce(pull_requests.head_ref, '')"
-        ) }} as jira_issue_key,
-        team_sources.team_key,
-        repositories.default_branch
-    from pull_requests
-    left join team_sources
-        on {{ kpibridge.repo_key('pull_requests.repo') }}
-        = {{ kpibridge.repo_key('team_sources.source_key') }}
-        and team_sources.source_system = 'github'
-        and team_sources.source_kind = 'repo'
-    left join repositories
-        on pull_requests.repo = repositories.repo
-    where pull_requests.merged_at is not null
+    select * from pull_requests
+    where merged_at is not null
 ),
 
 commit_summary as (

@@ -16,24 +16,20 @@ changes as (
     select * from {{ ref('int_changes_shipped') }}
 ),
 
-issues as (
-    select * from {{ ref('stg_jira__issues') }}
+pull_requests as (
+    select * from {{ ref('int_pull_requests_owned') }}
 ),
 
-issue_labels as (
-    select * from {{ ref('stg_jira__issue_labels') }}
+issues_delivered as (
+    select * from {{ ref('int_issues_delivered') }}
 ),
 
 work_items as (
     select * from {{ ref('int_work_items_enriched') }}
 ),
 
-commit_statuses as (
-    select * from {{ ref('stg_github__commit_statuses') }}
-),
-
-team_sources as (
-    select * from {{ ref('team_sources') }}
+coverage_reports as (
+    select * from {{ ref('int_coverage_reports') }}
 ),
 
 -- each event of a team, then again for the organisation (macro with_organisation)
@@ -86,40 +82,31 @@ shipped_changes as (
     {{ kpibridge.with_organisation('team_shipped_changes', ['event_at', 'lead_time_hours']) }}
 ),
 
--- Jira issues by the first and last deployment of the changes that name them
-issue_deliveries as (
+-- pull requests closed, merged or not, by close time
+team_closed_pull_requests as (
     select
-        changes.team_key,
-        changes.jira_issue_key,
-        min(changes.deployed_at) as first_deployed_at,
-        max(changes.deployed_at) as last_deployed_at
-    from changes
-    where changes.jira_issue_key is not null and changes.deployed_at is not null
-    group by changes.team_key, changes.jira_issue_key
+        team_key,
+        closed_at as event_at,
+        merged_at is null as is_abandoned
+    from pull_requests
+    where closed_at is not null and team_key is not null
 ),
 
-feature_flag_issues as (
-    select distinct issue_key
-    from issue_labels
-    where label_name = '{{ var("feature_flag_label") }}'
+closed_pull_requests as (
+    {{ kpibridge.with_organisation('team_closed_pull_requests', ['event_at', 'is_abandoned']) }}
 ),
 
+-- Jira issues by the first deployment of the changes that name them
 delivered_issues as (
     select
-        issue_deliveries.team_key,
-        issue_deliveries.first_deployed_at as event_at,
-        {{ kpibridge.days_between('issues.created_at', 'issue_deliveries.first_deployed_at') }}
-            as idea_to_production_days,
-        issue_deliveries.last_deployed_at,
-        feature_flag_issues.issue_key is not null as is_feature_flagged,
-        {{ kpibridge.days_between(
-            'issue_deliveries.first_deployed_at', 'issue_deliveries.last_deployed_at') }}
-            as rollout_days
-    from issue_deliveries
-    inner join issues
-        on issue_deliveries.jira_issue_key = issues.issue_key
-    left join feature_flag_issues
-        on issue_deliveries.jira_issue_key = feature_flag_issues.issue_key
+        team_key,
+        first_deployed_at as event_at,
+        idea_to_production_days,
+        last_deployed_at,
+        is_feature_flagged,
+        rollout_days
+    from issues_delivered
+    where team_key is not null
 ),
 
 delivered_issues_rollup as (
@@ -157,25 +144,6 @@ defect_links_rollup as (
     {{ kpibridge.with_organisation('defect_links', ['event_at', 'jira_issue_key']) }}
 ),
 
--- coverage reports: the percentage in the description of statuses with the coverage context
-coverage_reports as (
-    select
-        team_sources.team_key,
-        commit_statuses.repo,
-        commit_statuses.created_at as event_at,
-        cast(
-            nullif({{ kpibridge.first_percentage('commit_statuses.description') }}, '')
-            as double precision
-        ) as coverage_pct
-    from commit_statuses
-    inner join team_sources
-        on {{ kpibridge.repo_key('commit_statuses.repo') }}
-        = {{ kpibridge.repo_key('team_sources.source_key') }}
-        and team_sources.source_system = 'github'
-        and team_sources.source_kind = 'repo'
-    where commit_statuses.context = '{{ var("coverage_status_context") }}'
-),
-
 -- per repo and period the latest report, then the mean over the team's repos
 latest_coverage as (
     select
@@ -186,12 +154,11 @@ latest_coverage as (
         periods.period_start,
         row_number() over (
             partition by coverage_reports.repo, periods.grain, periods.period_start
-            order by coverage_reports.event_at desc
+            order by coverage_reports.reported_at desc
         ) as recency
     from coverage_reports
     inner join periods
-        on {{ kpibridge.in_period('coverage_reports.event_at') }}
-    where coverage_reports.coverage_pct is not null
+        on {{ kpibridge.in_period('coverage_reports.reported_at') }}
 ),
 
 latest_coverage_per_repo as (
@@ -303,6 +270,19 @@ lead_time_kpis as (
     inner join periods
         on {{ kpibridge.in_period('shipped_changes.event_at') }}
     group by shipped_changes.team_key, periods.grain, periods.period_start
+),
+
+close_kpis as (
+    select
+        closed_pull_requests.team_key,
+        periods.grain,
+        periods.period_start,
+        count(*) as closed,
+        sum(case when closed_pull_requests.is_abandoned then 1 else 0 end) as abandoned
+    from closed_pull_requests
+    inner join periods
+        on {{ kpibridge.in_period('closed_pull_requests.event_at') }}
+    group by closed_pull_requests.team_key, periods.grain, periods.period_start
 ),
 
 issue_kpis as (
@@ -441,6 +421,17 @@ kpi_rows as (
         null,
         null
     from merge_kpis
+    union all
+    select
+        team_key, grain, period_start,
+        'pr_abandon_rate',
+        100 * {{ kpibridge.safe_divide('abandoned', 'closed') }},
+        abandoned,
+        closed,
+        closed,
+        null,
+        null
+    from close_kpis
     union all
     select
         team_key, grain, period_start,

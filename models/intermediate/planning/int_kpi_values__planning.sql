@@ -46,16 +46,12 @@ fix_version_changes as (
     select * from {{ ref('int_fix_version_changes') }}
 ),
 
-versions as (
-    select * from {{ ref('stg_jira__versions') }}
+released_versions as (
+    select * from {{ ref('int_fix_versions_released') }}
 ),
 
-issue_fix_versions as (
-    select * from {{ ref('stg_jira__issue_fix_versions') }}
-),
-
-worklogs as (
-    select * from {{ ref('stg_jira__worklogs') }}
+priority_defect_events as (
+    select * from {{ ref('int_priority_defect_events') }}
 ),
 
 teams as (
@@ -64,10 +60,6 @@ teams as (
 
 periods as (
     select * from {{ ref('int_periods') }}
-),
-
-project_teams as (
-    {{ kpibridge.source_teams('jira', 'project', 'project_key') }}
 ),
 
 grains as (
@@ -85,33 +77,6 @@ team_work_items as (
 done_items as (
     select * from team_work_items
     where done_at is not null
-),
-
--- released versions: late when any of its issues reached its last done after the release date
-version_last_done as (
-    select
-        issue_fix_versions.version_id,
-        max(work_items.done_at) as last_done_at
-    from issue_fix_versions
-    inner join work_items
-        on issue_fix_versions.issue_id = work_items.issue_id
-    group by issue_fix_versions.version_id
-),
-
-released_versions as (
-    select
-        project_teams.team_key,
-        versions.version_id,
-        versions.release_date,
-        coalesce(cast(version_last_done.last_done_at as date) <= versions.release_date, true)
-            as is_on_time
-    from versions
-    inner join project_teams
-        on versions.project_key = project_teams.project_key
-    left join version_last_done
-        on versions.version_id = version_last_done.version_id
-    where versions.is_released
-        and versions.release_date is not null
 ),
 
 -- events: numerator / denominator contributions, or a measure for medians and means
@@ -403,26 +368,6 @@ story_point_ratios as (
 ),
 
 -- priority defects per person-day: defects by creation, person-days by worklog start
-priority_defect_events as (
-    select
-        team_key,
-        created_at as event_at,
-        1.0 as defects,
-        0.0 as hours_logged
-    from team_work_items
-    where is_defect
-        and is_high_priority
-    union all
-    select
-        team_work_items.team_key,
-        worklogs.started_at as event_at,
-        0.0 as defects,
-        worklogs.time_spent_seconds / 3600.0 as hours_logged
-    from worklogs
-    inner join team_work_items
-        on worklogs.issue_id = team_work_items.issue_id
-),
-
 priority_defect_events_with_organisation as (
     {{ kpibridge.with_organisation(
         'priority_defect_events', ['event_at', 'defects', 'hours_logged']) }}

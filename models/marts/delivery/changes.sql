@@ -1,57 +1,58 @@
--- One row per merged pull request: its timeline, the four lead-time stages and the
--- production deployment that shipped it. Free text (title, branch names) stays in the
--- intermediate layer: people write names there; the mart keeps the flags derived from it.
+-- One row per pull request, merged or not: its state and, once merged, its timeline, the
+-- four lead-time stages and the production deployment that shipped it (null while unmerged).
+-- Free text (title, branch names) stays in the intermediate layer: people write names there;
+-- the mart keeps the flags derived from it.
 with
 
-changes as (
-    select * from {{ ref('int_changes_shipped') }}
+pull_requests as (
+    select * from {{ ref('int_pull_requests_owned') }}
 ),
 
-pull_requests as (
-    select
-        pull_request_id as page_pull_request_id,
-        html_url
-    from {{ ref('stg_github__pull_requests') }}
+shipped as (
+    select * from {{ ref('int_changes_shipped') }}
 ),
 
 final as (
     select
-        changes.change_key,
-        changes.pull_request_id,
-        changes.repo,
-        changes.team_key,
-        changes.pull_number,
-        changes.jira_issue_key,
-        changes.commit_count,
-        changes.additions,
-        changes.deletions,
-        changes.lines_changed,
-        changes.first_commit_at,
-        changes.opened_at,
-        changes.first_review_at,
-        changes.first_approval_at,
-        changes.approvals,
-        changes.is_reviewed,
-        changes.first_review_approved,
-        changes.commits_after_first_review,
-        changes.merged_at,
-        changes.merge_commit_sha,
-        changes.is_hotfix,
-        changes.is_revert,
-        changes.is_rework,
-        changes.deployment_key,
-        changes.deployed_at,
-        changes.ship_rule,
-        changes.coding_hours,
-        changes.pickup_hours,
-        changes.review_hours,
-        changes.deploy_hours,
-        changes.lead_time_hours,
-        changes.hours_to_merge,
+        'pr:' || cast(pull_requests.pull_request_id as {{ dbt.type_string() }}) as change_key,
+        pull_requests.pull_request_id,
+        pull_requests.repo,
+        pull_requests.team_key,
+        pull_requests.pull_number,
+        pull_requests.jira_issue_key,
+        pull_requests.state,
+        pull_requests.merged_at is not null as is_merged,
+        pull_requests.closed_at,
+        shipped.commit_count,
+        shipped.additions,
+        shipped.deletions,
+        shipped.lines_changed,
+        shipped.first_commit_at,
+        pull_requests.created_at as opened_at,
+        shipped.first_review_at,
+        shipped.first_approval_at,
+        shipped.approvals,
+        shipped.is_reviewed,
+        shipped.first_review_approved,
+        shipped.commits_after_first_review,
+        shipped.merged_at,
+        shipped.merge_commit_sha,
+        shipped.is_hotfix,
+        shipped.is_revert,
+        shipped.is_rework,
+        shipped.deployment_key,
+        shipped.deployed_at,
+        shipped.ship_rule,
+        shipped.coding_hours,
+        shipped.pickup_hours,
+        shipped.review_hours,
+        shipped.deploy_hours,
+        shipped.lead_time_hours,
+        shipped.hours_to_merge,
         pull_requests.html_url
-    from changes
-    left join pull_requests
-        on changes.pull_request_id = pull_requests.page_pull_request_id
+    from pull_requests
+    left join shipped
+        on pull_requests.pull_request_id = shipped.pull_request_id
 )
 
 select * from final
