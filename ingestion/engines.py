@@ -104,20 +104,26 @@ def release_raw_tables(target: str) -> None:
     would block the drop, so the staging schema goes first (the next build recreates it)."""
     if target != "postgres":
         return
+    connection = postgres_connection()
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute("drop schema if exists staging cascade")
+    finally:
+        connection.close()
+
+
+def postgres_connection() -> Any:
+    """A psycopg2 connection to the server of the postgres target (KPIBRIDGE_PG_*)."""
     import psycopg2
 
     settings = postgres_credentials()
-    with (
-        psycopg2.connect(
-            host=settings["host"],
-            port=settings["port"],
-            user=settings["username"],
-            password=settings["password"],
-            dbname=settings["database"],
-        ) as con,
-        con.cursor() as cursor,
-    ):
-        cursor.execute("drop schema if exists staging cascade")
+    return psycopg2.connect(
+        host=settings["host"],
+        port=settings["port"],
+        user=settings["username"],
+        password=settings["password"],
+        dbname=settings["database"],
+    )
 
 
 def lake_tables(root: Path | None = None) -> dict[str, dict[str, str]]:

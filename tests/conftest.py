@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,23 @@ class Landed:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             row = con.execute(f"select count(*) from {table}").fetchone()
         return row[0] if row else 0
+
+
+@contextmanager
+def build_log() -> Iterator[list[str]]:
+    """The messages `kpibridge build` logs (INFO and up) inside the block."""
+    logger = logging.getLogger("kpibridge.build")
+    messages: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
 
 
 def ingest_from(sim: Simulator, warehouse: Path, **kwargs: object) -> list[SourceResult]:

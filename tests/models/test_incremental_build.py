@@ -3,7 +3,6 @@ change of seeds, vars or code makes `kpibridge build` recompute them in full."""
 
 from __future__ import annotations
 
-import logging
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -12,11 +11,11 @@ import duckdb
 import pytest
 
 from ingestion.build import REPO_ROOT, build_warehouse
-from ingestion.build_fingerprint import project_fingerprint, unfinished_loads
+from ingestion.build_fingerprint import project_fingerprint, raw_loads
 from ingestion.simulator.org import build_org, mutate_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
-from tests.conftest import dbt_seed_teams_by_hand, ingest_from
+from tests.conftest import build_log, dbt_seed_teams_by_hand, ingest_from
 from tests.engines.engine_support import KPI_VALUES_SQL, differences
 
 INCREMENTAL_MODELS = ("int_issue_status_intervals", "int_incidents_enriched")
@@ -64,18 +63,8 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, d
     shutil.copy(warehouse, reference)
     with duckdb.connect(str(reference)) as con:
         con.execute("delete from kpibridge_state.build_fingerprint")
-    logger = logging.getLogger("kpibridge.build")
-    messages: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
-    logger.addHandler(handler)
-    previous_level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
+    with build_log() as messages:
         _build(warehouse, vars_)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
     _build(reference, vars_)
     return warehouse, reference, vars_, messages
 
@@ -146,10 +135,11 @@ def test_rows_of_an_unfinished_load_are_named(tmp_path: Path) -> None:
         con.execute("create schema staging")
         con.execute("create table staging.issues (id bigint, _dlt_load_id varchar)")
         con.execute("insert into staging.issues values (9, '9.0')")
-    assert unfinished_loads(warehouse) == ["raw_jira.issues"]
+    assert raw_loads(warehouse).unfinished == ["raw_jira.issues"]
+    assert raw_loads(warehouse).finished == {"1.0", "2.0"}
     with duckdb.connect(str(warehouse)) as con:
         con.execute("insert into raw_jira._dlt_loads values ('3.0', 0)")
-    assert unfinished_loads(warehouse) == []
+    assert raw_loads(warehouse).unfinished == []
 
 
 def test_a_dbt_run_by_hand_forgets_the_fingerprint(tmp_path: Path) -> None:
