@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import duckdb
-
-from ingestion.engines import postgres_connection
+from ingestion.engines import connect
 
 # what computes the rows, relative to the dbt project
 _HASHED_PATHS = ("dbt_project.yml", "models", "macros", "seeds")
 _TABLE = "kpibridge_state.build_fingerprint"
-# runs one statement, returns its rows ([] for a statement without)
-Query = Callable[[str], list[tuple]]
 
 
 def project_fingerprint(project_dir: Path, dbt_vars: Mapping[str, object]) -> str:
@@ -61,33 +56,12 @@ class RawLoads:
     finished: frozenset[str]
 
 
-@contextmanager
-def connect(warehouse: Path, target: str, read_only: bool = False) -> Iterator[Query]:
-    """Statements on the DuckDB warehouse file, or on the postgres target's server (committed
-    when the block ends without an error)."""
-    if target != "postgres":
-        with duckdb.connect(str(warehouse), read_only=read_only) as con:
-            yield lambda sql: con.execute(sql).fetchall()
-        return
-    connection = postgres_connection()
-    try:
-        with connection, connection.cursor() as cursor:
-
-            def query(sql: str) -> list[tuple]:
-                cursor.execute(sql)
-                return cursor.fetchall() if cursor.description else []
-
-            yield query
-    finally:
-        connection.close()
-
-
 def raw_loads(warehouse: Path, target: str = "duckdb") -> RawLoads:
     """The raw datasets' loads. A table with rows of a load that has no status-0 row in its
     dataset's `_dlt_loads` is mid-load: dlt commits a load table by table, and finishes it
     later with the same load id, so rows arriving then are no newer than what an incremental
     build saw. A load finished while a build ran may have been read in part the same way."""
-    with connect(warehouse, target, read_only=True) as query:
+    with connect(target, warehouse, read_only=True) as query:
         tables = query(
             "select c.table_schema, c.table_name from information_schema.columns c "
             "join information_schema.tables l on l.table_schema = c.table_schema "
@@ -114,7 +88,7 @@ def raw_loads(warehouse: Path, target: str = "duckdb") -> RawLoads:
 def take_fingerprint(warehouse: Path, target: str = "duckdb") -> str | None:
     """The fingerprint of the warehouse's last complete build, removed from it: until this
     build completes and stores its own, the next build must be a full one."""
-    with connect(warehouse, target) as query:
+    with connect(target, warehouse) as query:
         query(f"create schema if not exists {_TABLE.split('.')[0]}")
         query(f"create table if not exists {_TABLE} (fingerprint varchar not null)")
         rows = query(f"select fingerprint from {_TABLE}")
@@ -125,6 +99,6 @@ def take_fingerprint(warehouse: Path, target: str = "duckdb") -> str | None:
 def store_fingerprint(warehouse: Path, fingerprint: str, target: str = "duckdb") -> None:
     """Record that every incremental model now holds rows computed with `fingerprint`."""
     int(fingerprint, 16)  # a hex digest: safe to write as a literal on either engine
-    with connect(warehouse, target) as query:
+    with connect(target, warehouse) as query:
         query(f"delete from {_TABLE}")
         query(f"insert into {_TABLE} values ('{fingerprint}')")

@@ -11,12 +11,18 @@ Connection settings come from environment variables, the same ones profiles.yml 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 TARGETS = ("duckdb", "postgres", "spark")
 DEFAULT_TARGET = "duckdb"
+# runs one statement, returns its rows ([] for a statement without)
+Query = Callable[[str], list[tuple]]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # the environment variables profiles.yml reads for the postgres target, with its defaults
 POSTGRES_ENV = {
@@ -108,6 +114,27 @@ def release_raw_tables(target: str) -> None:
     try:
         with connection, connection.cursor() as cursor:
             cursor.execute("drop schema if exists staging cascade")
+    finally:
+        connection.close()
+
+
+@contextmanager
+def connect(target: str, duckdb_path: Path, read_only: bool = False) -> Iterator[Query]:
+    """Statements where a target keeps raw data and build state: the DuckDB warehouse file, or
+    the postgres target's server (committed when the block ends without an error)."""
+    if target != "postgres":
+        with duckdb.connect(str(duckdb_path), read_only=read_only) as con:
+            yield lambda sql: con.execute(sql).fetchall()
+        return
+    connection = postgres_connection()
+    try:
+        with connection, connection.cursor() as cursor:
+
+            def query(sql: str) -> list[tuple]:
+                cursor.execute(sql)
+                return cursor.fetchall() if cursor.description else []
+
+            yield query
     finally:
         connection.close()
 

@@ -25,6 +25,8 @@ from dlt import Pipeline
 log = logging.getLogger("kpibridge.ingest")
 ROW_KEY = "_dlt_id"
 PENDING_TRANSITIONS = ".pending_transitions"  # dlt's PackageStorage.PENDING_TRANSITIONS_FOLDER
+# row keys per delete statement: a job file holds up to dlt's file rotation size
+_DELETED_PER_STATEMENT = 1000
 
 
 def resume_interrupted(
@@ -90,7 +92,8 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
     """Delete what earlier attempts of the pending packages' started jobs committed.
 
     dlt runs a started job again on resume; removing its rows first (by the `_dlt_id`s of its
-    file) makes that retry land them exactly once, whether or not the killed attempt committed.
+    file) makes that retry land them exactly once, whether or not the killed attempt committed
+    (on PostgreSQL, where `_dlt_id` is unique, the retry would otherwise fail on every resume).
     A job that recorded a pending transition after its commit is not run again (dlt marks it
     done), so its rows are kept.
     """
@@ -99,7 +102,7 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
         job
         for load_id in pipeline.list_normalized_load_packages()
         for job in pipeline.get_load_package_info(load_id).jobs.get("started_jobs", [])
-        if job.file_path.endswith(".parquet") and not _marked_committed(Path(job.file_path))
+        if job_file_rows(Path(job.file_path)) and not _marked_committed(Path(job.file_path))
     ]
     if not retried:
         return
@@ -108,21 +111,34 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
             tuple(row)
             for row in client.execute_sql(
                 "select table_schema, table_name from information_schema.columns "
-                "where column_name = ?",
-                ROW_KEY,
+                f"where column_name = '{ROW_KEY}'"
             )
             or []
         }
         quote = client.capabilities.escape_identifier
         for job in retried:
             table = job.job_file_info.table_name
-            file_sql = "'" + str(Path(job.file_path).resolve()).replace("'", "''") + "'"
+            row_keys = job_file_row_keys(Path(job.file_path))
             for dataset in (client.dataset_name, client.staging_dataset_name):
-                if (dataset, table) in with_row_key:
-                    client.execute_sql(
-                        f"delete from {quote(dataset)}.{quote(table)} where {ROW_KEY} in "
-                        f"(select {ROW_KEY} from read_parquet({file_sql}))"
+                if (dataset, table) not in with_row_key:
+                    continue
+                for start in range(0, len(row_keys), _DELETED_PER_STATEMENT):
+                    listed = ", ".join(
+                        "'" + key.replace("'", "''") + "'"
+                        for key in row_keys[start : start + _DELETED_PER_STATEMENT]
                     )
+                    client.execute_sql(
+                        f"delete from {quote(dataset)}.{quote(table)} where {ROW_KEY} in ({listed})"
+                    )
+
+
+def job_file_row_keys(job_file: Path) -> list[str]:
+    """The `_dlt_id`s of a load job file's rows (parquet or csv, as job_file_rows reads)."""
+    if job_file.name.endswith(".parquet"):
+        return pq.read_table(job_file, columns=[ROW_KEY]).column(ROW_KEY).to_pylist()
+    opener = gzip.open if job_file.name.endswith(".gz") else open
+    with opener(job_file, "rt", encoding="utf-8", newline="") as handle:
+        return [row[ROW_KEY] for row in csv.DictReader(handle)]
 
 
 def _marked_committed(job_file: Path) -> bool:

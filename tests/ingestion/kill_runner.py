@@ -3,7 +3,8 @@ subprocess. The hooks wrap dlt's own steps, so the production code carries no te
 
     python -m tests.ingestion.kill_runner SPEC.json
 
-SPEC: {"warehouse", "urls", "source", "full_refresh", "kill": "<point>:<n>" or null}
+SPEC: {"warehouse", "urls", "source", "full_refresh", "kill": "<point>:<n>" or null,
+       "target": "duckdb" (default) or "postgres"}
 Kill points (n counts from 1 within this process):
     request:n       after the n-th HTTP response (mid-extract)
     normalize:n     when the n-th normalize step starts (extract done, package not normalized)
@@ -100,6 +101,7 @@ def main(spec_path: str) -> int:
         duckdb_path=spec["warehouse"],
         full_refresh=spec.get("full_refresh", False),
         settings=simulator_settings(spec["urls"]),
+        target=spec.get("target", "duckdb"),
     )
     print(json.dumps([result.__dict__ for result in results]))
     return 1 if any(result.error for result in results) else 0
