@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,7 @@ import pytest
 
 from ingestion.pipeline import SourceResult, run_ingest, simulator_settings
 from ingestion.simulator.model import Org
-from ingestion.simulator.org import build_org
+from ingestion.simulator.org import build_org, mutate_org
 from ingestion.simulator.server import Simulator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +53,27 @@ def build_log() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
+
+
+@dataclass
+class MovedRelease:
+    """A fix version whose release date moved earlier: every issue naming it now has it as its
+    earliest fix version release date, without any row of those issues changing."""
+
+    issue_ids: list[str]
+    release_date: date
+
+
+def change_org(org: Org) -> MovedRelease:
+    """The incremental build tests' change a day after the org's end: 10 issues, 10 incidents
+    and 10 pull requests move on (mutate_org), and one fix version's release date moves."""
+    changed = mutate_org(org, 10, at=org.end + timedelta(days=1))
+    assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
+    version = next(v for v in org.versions if v.release_date)
+    version.release_date -= timedelta(days=400)
+    issue_ids = sorted(str(i.id) for i in org.issues if version.id in i.fix_version_ids)
+    assert issue_ids, "no issue names the moved fix version"
+    return MovedRelease(issue_ids, version.release_date)
 
 
 def ingest_from(sim: Simulator, warehouse: Path, **kwargs: object) -> list[SourceResult]:

@@ -4,7 +4,6 @@ change of seeds, vars or code makes `kpibridge build` recompute them in full."""
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -12,13 +11,23 @@ import pytest
 
 from ingestion.build import REPO_ROOT, build_warehouse
 from ingestion.build_fingerprint import project_fingerprint, raw_loads
-from ingestion.simulator.org import build_org, mutate_org
+from ingestion.simulator.org import build_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
-from tests.conftest import build_log, dbt_seed_teams_by_hand, ingest_from
+from tests.conftest import (
+    MovedRelease,
+    build_log,
+    change_org,
+    dbt_seed_teams_by_hand,
+    ingest_from,
+)
 from tests.engines.engine_support import KPI_VALUES_SQL, differences
 
-INCREMENTAL_MODELS = ("int_issue_status_intervals", "int_incidents_enriched")
+INCREMENTAL_MODELS = (
+    "int_issue_status_intervals",
+    "int_incidents_enriched",
+    "int_work_items_enriched",
+)
 FULL_REFRESH_LOGGED = "dbt build --full-refresh"
 
 
@@ -41,11 +50,13 @@ def _table(warehouse: Path, model: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, list[str]]:
-    """A warehouse built, then changed (10 issues, 10 incidents, 10 pull requests moved on a
-    day after the org's end) and built again incrementally; beside it a copy of the changed
-    warehouse with no fingerprint, which the build refreshes in full. Returns both, the vars
-    and the log of the incremental build."""
+def incremental(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, dict, list[str], MovedRelease]:
+    """A warehouse built, then changed (tests.conftest.change_org) and built again
+    incrementally; beside it a copy of the changed warehouse with no fingerprint, which the
+    build refreshes in full. Returns both, the vars, the log of the incremental build and the
+    moved release."""
     folder = tmp_path_factory.mktemp("incremental")
     warehouse, reference = folder / "kpibridge.duckdb", folder / "reference.duckdb"
     org = build_org()
@@ -57,8 +68,7 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, d
     with Simulator(org) as sim:
         assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
         _build(warehouse, vars_)
-        changed = mutate_org(org, 10, at=org.end + timedelta(days=1))
-        assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
+        moved = change_org(org)
         assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
     shutil.copy(warehouse, reference)
     with duckdb.connect(str(reference)) as con:
@@ -66,11 +76,11 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, d
     with build_log() as messages:
         _build(warehouse, vars_)
     _build(reference, vars_)
-    return warehouse, reference, vars_, messages
+    return warehouse, reference, vars_, messages, moved
 
 
 def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
-    warehouse, reference, _, messages = incremental
+    warehouse, reference, _, messages, moved = incremental
     assert not [m for m in messages if FULL_REFRESH_LOGGED in m], messages
     # the changed issues and incidents were recomputed from the second load's rows
     assert _rows(
@@ -80,6 +90,12 @@ def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
         "from intermediate.int_issue_status_intervals)) "
         "from intermediate.int_issue_status_intervals",
     ) == [(2, 10)]
+    # the issues naming the moved fix version changed though none of their rows did
+    assert _rows(
+        warehouse,
+        "select distinct fix_version_release_date from intermediate.int_work_items_enriched "
+        f"where issue_id in ({', '.join(repr(i) for i in moved.issue_ids)})",
+    ) == [(moved.release_date,)]
     for model in INCREMENTAL_MODELS:
         incremental_rows, full_rows = _table(warehouse, model), _table(reference, model)
         assert incremental_rows, model
@@ -91,7 +107,7 @@ def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
 def test_changed_seed_rebuilds_in_full(incremental: tuple, tmp_path: Path) -> None:
     """'In Progress' becomes a waiting stage: every issue's intervals show it, not only those
     of the issues loaded since the last build."""
-    warehouse, reference, vars_, _ = incremental
+    warehouse, reference, vars_, _, _ = incremental
     in_progress_stages = (
         "select stage, count(distinct issue_id) from intermediate.int_issue_status_intervals "
         "where status_name = 'In Progress' group by stage"
