@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -56,24 +56,68 @@ def build_log() -> Iterator[list[str]]:
 
 
 @dataclass
-class MovedRelease:
-    """A fix version whose release date moved earlier: every issue naming it now has it as its
-    earliest fix version release date, without any row of those issues changing."""
+class OrgChange:
+    """What change_org changed beside mutate_org's records, without touching their rows: the
+    issues whose earliest fix version release date moved (to release_date), the repository
+    whose default branch was renamed (its deploy workflow runs stay on the old one) and the
+    repository that deployed once more."""
 
     issue_ids: list[str]
     release_date: date
+    renamed_branch_repo: str
+    deployed_repo: str
+
+    def effects_sql(self) -> str:
+        """What the changes show in the incremental models (DuckDB and PostgreSQL SQL): the
+        distinct release dates of the moved version's issues, the renamed-branch repository's
+        deployments, and the other repository's deployments in the last hour of them all."""
+        issue_ids = ", ".join(f"'{issue_id}'" for issue_id in self.issue_ids)
+        deployments = "intermediate.int_deployments_unioned"
+        return (
+            "select (select array_agg(distinct fix_version_release_date) "
+            f"from intermediate.int_work_items_enriched where issue_id in ({issue_ids})), "
+            f"(select count(*) from {deployments} where repo = '{self.renamed_branch_repo}'), "
+            f"(select count(*) from {deployments} where repo = '{self.deployed_repo}' "
+            f"and created_at >= (select max(created_at) - interval '1 hour' from {deployments}))"
+        )
+
+    @property
+    def effects(self) -> tuple:
+        """effects_sql's row: the moved date only, no deployment left, the new deployment."""
+        return ([self.release_date], 0, 1)
 
 
-def change_org(org: Org) -> MovedRelease:
+def change_org(org: Org) -> OrgChange:
     """The incremental build tests' change a day after the org's end: 10 issues, 10 incidents
-    and 10 pull requests move on (mutate_org), and one fix version's release date moves."""
-    changed = mutate_org(org, 10, at=org.end + timedelta(days=1))
+    and 10 pull requests move on (mutate_org), a fix version's release date moves earlier, a
+    repository that deploys by workflow renames its default branch and a repository that uses
+    GitHub deployments deploys again."""
+    at = org.end + timedelta(days=1)
+    changed = mutate_org(org, 10, at=at)
     assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
     version = next(v for v in org.versions if v.release_date)
     version.release_date -= timedelta(days=400)
     issue_ids = sorted(str(i.id) for i in org.issues if version.id in i.fix_version_ids)
     assert issue_ids, "no issue names the moved fix version"
-    return MovedRelease(issue_ids, version.release_date)
+    by_workflow = next(r for r in org.repos if r.deploy_source == "workflow")
+    by_workflow.default_branch = "trunk"
+    last = max(
+        (d for d in org.deployments if d.environment == "production"), key=lambda d: d.created_at
+    )
+    status_ids = max(s.id for d in org.deployments for s in d.statuses)
+    org.deployments.append(
+        replace(
+            last,
+            id=max(d.id for d in org.deployments) + 1,
+            created_at=at,
+            updated_at=at,
+            statuses=[
+                replace(status, id=status_ids + n, created_at=at)
+                for n, status in enumerate(last.statuses, start=1)
+            ],
+        )
+    )
+    return OrgChange(issue_ids, version.release_date, by_workflow.name, last.repo)
 
 
 def ingest_from(sim: Simulator, warehouse: Path, **kwargs: object) -> list[SourceResult]:

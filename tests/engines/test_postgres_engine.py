@@ -4,7 +4,6 @@ changed and built again incrementally, it gives what a full refresh gives."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,9 @@ import pytest
 from ingestion.build import build_warehouse
 from ingestion.pipeline import SourceResult, run_ingest, simulator_settings
 from ingestion.simulator.model import Org
-from ingestion.simulator.org import build_org, mutate_org
+from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
-from tests.conftest import Built, build_log
+from tests.conftest import Built, OrgChange, build_log, change_org
 from tests.engines.engine_support import (
     FINDINGS_SQL,
     KPI_VALUES_SQL,
@@ -132,25 +131,30 @@ def test_postgres_publishes_every_mart_in_the_marts_schema(
 
 
 # The server holds one org: the tests below change it, so they stay last in this module.
-INCREMENTAL_MODELS = ("int_issue_status_intervals", "int_incidents_enriched")
+INCREMENTAL_MODELS = (
+    "int_issue_status_intervals",
+    "int_incidents_enriched",
+    "int_work_items_enriched",
+    "int_deployments_unioned",
+)
 
 
 @pytest.fixture(scope="module")
 def postgres_incremental(
     postgres: dict[str, object], postgres_built: PostgresBuilt
-) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], list[str]]:
-    """The org changed a day after its end (10 issues, 10 incidents, 10 pull requests),
-    ingested and built incrementally; then built again with the fingerprint removed, which
-    refreshes in full. Returns each build's rows per model and the incremental build's log."""
-    changed = mutate_org(postgres_built.org, 10, at=postgres_built.org.end + timedelta(days=1))
-    assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
+) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], list[str], OrgChange]:
+    """The org changed (tests.conftest.change_org), ingested and built incrementally; then
+    built again with the fingerprint removed, which refreshes in full. Returns each build's
+    rows per model, the incremental build's log and the change."""
+    change = change_org(postgres_built.org)
     postgres_built.ingest(full_refresh=False)
     with build_log() as messages:
         postgres_built.build()
     incremental = _incremental_rows(postgres)
+    incremental["effects"] = postgres_rows(postgres, change.effects_sql())
     postgres_rows(postgres, "delete from kpibridge_state.build_fingerprint")
     postgres_built.build()
-    return incremental, _incremental_rows(postgres), messages
+    return incremental, _incremental_rows(postgres), messages, change
 
 
 def _incremental_rows(postgres: dict[str, object]) -> dict[str, list[tuple]]:
@@ -165,13 +169,15 @@ def _incremental_rows(postgres: dict[str, object]) -> dict[str, list[tuple]]:
 def test_postgres_incremental_build_equals_full_refresh(
     postgres: dict[str, object], postgres_incremental: tuple
 ) -> None:
-    incremental, full, messages = postgres_incremental
+    incremental, full, messages, change = postgres_incremental
     assert not [m for m in messages if "dbt build --full-refresh" in m], messages
     # the second load's rows reached the model: the 10 changed issues carry its id
     intervals = incremental["int_issue_status_intervals"]
     source_load_id = 12
     newest = max(row[source_load_id] for row in intervals)
     assert len({row[1] for row in intervals if row[source_load_id] == newest}) == 10
+    # the changes without rows of their own reached the models (tests.conftest.OrgChange)
+    assert incremental["effects"] == [change.effects]
     for model in INCREMENTAL_MODELS:
         assert incremental[model], model
         assert incremental[model] == full[model], model

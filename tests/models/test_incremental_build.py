@@ -15,7 +15,7 @@ from ingestion.simulator.org import build_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
 from tests.conftest import (
-    MovedRelease,
+    OrgChange,
     build_log,
     change_org,
     dbt_seed_teams_by_hand,
@@ -27,6 +27,7 @@ INCREMENTAL_MODELS = (
     "int_issue_status_intervals",
     "int_incidents_enriched",
     "int_work_items_enriched",
+    "int_deployments_unioned",
 )
 FULL_REFRESH_LOGGED = "dbt build --full-refresh"
 
@@ -52,11 +53,11 @@ def _table(warehouse: Path, model: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def incremental(
     tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, Path, dict, list[str], MovedRelease]:
+) -> tuple[Path, Path, dict, list[str], OrgChange]:
     """A warehouse built, then changed (tests.conftest.change_org) and built again
     incrementally; beside it a copy of the changed warehouse with no fingerprint, which the
     build refreshes in full. Returns both, the vars, the log of the incremental build and the
-    moved release."""
+    change."""
     folder = tmp_path_factory.mktemp("incremental")
     warehouse, reference = folder / "kpibridge.duckdb", folder / "reference.duckdb"
     org = build_org()
@@ -68,7 +69,7 @@ def incremental(
     with Simulator(org) as sim:
         assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
         _build(warehouse, vars_)
-        moved = change_org(org)
+        change = change_org(org)
         assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
     shutil.copy(warehouse, reference)
     with duckdb.connect(str(reference)) as con:
@@ -76,11 +77,11 @@ def incremental(
     with build_log() as messages:
         _build(warehouse, vars_)
     _build(reference, vars_)
-    return warehouse, reference, vars_, messages, moved
+    return warehouse, reference, vars_, messages, change
 
 
 def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
-    warehouse, reference, _, messages, moved = incremental
+    warehouse, reference, _, messages, change = incremental
     assert not [m for m in messages if FULL_REFRESH_LOGGED in m], messages
     # the changed issues and incidents were recomputed from the second load's rows
     assert _rows(
@@ -90,12 +91,9 @@ def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
         "from intermediate.int_issue_status_intervals)) "
         "from intermediate.int_issue_status_intervals",
     ) == [(2, 10)]
-    # the issues naming the moved fix version changed though none of their rows did
-    assert _rows(
-        warehouse,
-        "select distinct fix_version_release_date from intermediate.int_work_items_enriched "
-        f"where issue_id in ({', '.join(repr(i) for i in moved.issue_ids)})",
-    ) == [(moved.release_date,)]
+    # the issues naming the moved fix version changed though none of their rows did; the
+    # renamed default branch left its repository without deployments; one more deployment
+    assert _rows(warehouse, change.effects_sql()) == [change.effects]
     for model in INCREMENTAL_MODELS:
         incremental_rows, full_rows = _table(warehouse, model), _table(reference, model)
         assert incremental_rows, model
