@@ -67,6 +67,8 @@ def raw_loads(warehouse: Path, target: str = "duckdb") -> RawLoads:
             "join information_schema.tables l on l.table_schema = c.table_schema "
             "and l.table_name = '_dlt_loads' "
             "where c.table_schema like 'raw\\_%' escape '\\' "
+            # dlt's own tables (pipeline state) are read by no model
+            "and c.table_name not like '\\_dlt%' escape '\\' "
             "and c.column_name = '_dlt_load_id' order by 1, 2"
         )
         finished = frozenset(
