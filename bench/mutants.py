@@ -619,8 +619,8 @@ INCREMENTAL_MUTANTS = (
     Mutant(
         "deployments-keep-rows-of-emptied-repositories",
         DEPLOYMENTS,
-        "    where not exists (\n        select 1 from events\n",
-        "    where false and not exists (\n        select 1 from events\n",
+        "    where not exists (\n            select 1 from events\n",
+        "    where false and not exists (\n            select 1 from events\n",
         "dropped rows",
         (INCREMENTAL_EQUALS_FULL,),
     ),

@@ -251,9 +251,9 @@ emptied_repos as (
         cast(null as {{ dbt.type_string() }}) as source_load_id
     from changed_repos
     where not exists (
-        select 1 from events
-        where events.repo = changed_repos.repo
-    )
+            select 1 from events
+            where events.repo = changed_repos.repo
+        )
 ),
 {%- endif %}
 

@@ -66,8 +66,9 @@ moved_release_dates as (
     from {{ this }} as built
     left join all_fix_version_dates
         on built.issue_id = all_fix_version_dates.issue_id
-    where built.fix_version_release_date
-    is distinct from all_fix_version_dates.fix_version_release_date
+    where
+        built.fix_version_release_date
+        is distinct from all_fix_version_dates.fix_version_release_date
 ),
 
 changed_issues as (
