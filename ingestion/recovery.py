@@ -5,9 +5,10 @@ just before the kill (and not yet marked complete) runs again. In dlt 1.31 the s
 is truncated only when a package starts loading, so the retried copy lands a second time: the
 merge then inserts both copies into a root table that has child tables (it deduplicates child
 rows by row key, root rows only by primary key among *distinct* row keys). A `replace` table,
-loaded directly, doubles the same way. Each row of a package has its own `_dlt_id`, so before
-the package is resumed the rows of every job that was started are deleted by `_dlt_id`: the
-retry then lands them exactly once.
+loaded directly, doubles the same way; on PostgreSQL, whose `_dlt_id` columns are unique, the
+retry fails instead, at every resume. Each row of a package has its own `_dlt_id`, so before
+the package is resumed the rows of every job that was started are deleted by `_dlt_id` (read
+from its parquet or csv file): the retry then lands them exactly once.
 """
 
 from __future__ import annotations
