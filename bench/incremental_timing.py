@@ -86,7 +86,8 @@ def main() -> None:
         change_org(org)
         ingest(full_refresh=False)
         reference = folder / "reference.duckdb"
-        shutil.copy(warehouse, reference)
+        if args.target == "duckdb":
+            shutil.copy(warehouse, reference)
         incremental = build(warehouse)
         with connect(args.target, warehouse, read_only=args.target == "duckdb") as query:
             rows = {m: query(f"select count(*) from intermediate.{m}")[0][0] for m in MODELS}
