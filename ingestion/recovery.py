@@ -25,6 +25,9 @@ from dlt import Pipeline
 
 log = logging.getLogger("kpibridge.ingest")
 ROW_KEY = "_dlt_id"
+LOAD_ID = "_dlt_load_id"
+# dlt adds one row of pipeline state to a package, in a job of its own (SQL insert values)
+STATE_TABLE = "_dlt_pipeline_state"
 PENDING_TRANSITIONS = ".pending_transitions"  # dlt's PackageStorage.PENDING_TRANSITIONS_FOLDER
 # row keys per delete statement: a job file holds up to dlt's file rotation size
 _DELETED_PER_STATEMENT = 1000
@@ -100,10 +103,11 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
     """
 
     retried = [
-        job
+        (load_id, job)
         for load_id in pipeline.list_normalized_load_packages()
         for job in pipeline.get_load_package_info(load_id).jobs.get("started_jobs", [])
-        if job_file_rows(Path(job.file_path)) and not _marked_committed(Path(job.file_path))
+        if (job_file_rows(Path(job.file_path)) or job.job_file_info.table_name == STATE_TABLE)
+        and not _marked_committed(Path(job.file_path))
     ]
     if not retried:
         return
@@ -117,20 +121,28 @@ def delete_rows_of_started_jobs(pipeline: Pipeline) -> None:
             or []
         }
         quote = client.capabilities.escape_identifier
-        for job in retried:
+        for load_id, job in retried:
             table = job.job_file_info.table_name
-            row_keys = job_file_row_keys(Path(job.file_path))
             for dataset in (client.dataset_name, client.staging_dataset_name):
-                if (dataset, table) not in with_row_key:
-                    continue
-                for start in range(0, len(row_keys), _DELETED_PER_STATEMENT):
-                    listed = ", ".join(
-                        "'" + key.replace("'", "''") + "'"
-                        for key in row_keys[start : start + _DELETED_PER_STATEMENT]
-                    )
-                    client.execute_sql(
-                        f"delete from {quote(dataset)}.{quote(table)} where {ROW_KEY} in ({listed})"
-                    )
+                if (dataset, table) in with_row_key:
+                    for condition in _rows_of_job(load_id, table, Path(job.file_path)):
+                        client.execute_sql(
+                            f"delete from {quote(dataset)}.{quote(table)} where {condition}"
+                        )
+
+
+def _rows_of_job(load_id: str, table: str, job_file: Path) -> list[str]:
+    """Where clauses that together match the rows a job file loads: its `_dlt_id`s, listed;
+    for the pipeline state, written as SQL insert values, the package's one state row."""
+    if table == STATE_TABLE:
+        return [f"{LOAD_ID} = '{load_id}'"]
+    row_keys = job_file_row_keys(job_file)
+    chunks = [
+        row_keys[start : start + _DELETED_PER_STATEMENT]
+        for start in range(0, len(row_keys), _DELETED_PER_STATEMENT)
+    ]
+    quoted = [", ".join("'" + key.replace("'", "''") + "'" for key in chunk) for chunk in chunks]
+    return [f"{ROW_KEY} in ({keys})" for keys in quoted]
 
 
 def job_file_row_keys(job_file: Path) -> list[str]:

@@ -20,9 +20,12 @@ pytestmark = pytest.mark.postgres
 def test_a_killed_load_on_postgres_resumes_exactly(
     postgres: dict[str, object], tmp_path: Path
 ) -> None:
+    """Killed once after dlt's pipeline-state job committed (it is written as SQL insert
+    values, not csv), then after data jobs committed; then a normal run."""
     with Simulator(build_org()) as sim:
         # a full refresh: the server may hold another test's org (and its pipeline state)
-        ingest(tmp_path, sim, "pagerduty", "job_done:3", full_refresh=True, target="postgres")
+        ingest(tmp_path, sim, "pagerduty", "state_done:1", full_refresh=True, target="postgres")
+        ingest(tmp_path, sim, "pagerduty", "job_done:2", target="postgres")
         ingest(tmp_path, sim, "pagerduty", "job_done:2", target="postgres")
         _, results = ingest(tmp_path, sim, "pagerduty", None, target="postgres")
     assert_exact(tmp_path, "pagerduty", results, target="postgres")

@@ -10,6 +10,7 @@ Kill points (n counts from 1 within this process):
     normalize:n     when the n-th normalize step starts (extract done, package not normalized)
     job_start:n     when the n-th load job starts, before it touches the warehouse
     job_done:n      when the n-th load job has committed its work, before dlt marks it complete
+    state_done:n    the same, counting only the jobs loading dlt's pipeline state
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def install(point: str, n: int) -> None:
             return normalize(self, *args, **kwargs)
 
         Pipeline.normalize = counted_normalize  # type: ignore[method-assign]
-    elif point in ("job_start", "job_done"):
+    elif point in ("job_start", "job_done", "state_done"):
         run_managed = RunnableLoadJob.run_managed
 
         def counted_run_managed(self: RunnableLoadJob, *args: Any) -> None:
@@ -80,7 +81,11 @@ def install(point: str, n: int) -> None:
 
             def run_then_maybe_die() -> None:
                 run()
-                if point == "job_done" and nth():
+                counted = point == "job_done" or (
+                    point == "state_done"
+                    and self.job_file_info().table_name == "_dlt_pipeline_state"
+                )
+                if counted and nth():
                     _die()
 
             self.run = run_then_maybe_die  # type: ignore[method-assign]
