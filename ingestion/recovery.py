@@ -8,7 +8,8 @@ rows by row key, root rows only by primary key among *distinct* row keys). A `re
 loaded directly, doubles the same way; on PostgreSQL, whose `_dlt_id` columns are unique, the
 retry fails instead, at every resume. Each row of a package has its own `_dlt_id`, so before
 the package is resumed the rows of every job that was started are deleted by `_dlt_id` (read
-from its parquet or csv file): the retry then lands them exactly once.
+from its parquet or csv file; the package's pipeline-state row, written as SQL, by its load id):
+the retry then lands them exactly once.
 """
 
 from __future__ import annotations
