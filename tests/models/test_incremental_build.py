@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.build import REPO_ROOT, build_warehouse
+from ingestion.build import REPO_ROOT, _build_incrementally, build_warehouse
 from ingestion.build_fingerprint import project_fingerprint, raw_loads
 from ingestion.simulator.org import build_org
 from ingestion.simulator.seeds import project_with_seeds
@@ -170,3 +170,30 @@ def test_a_dbt_run_by_hand_forgets_the_fingerprint(tmp_path: Path) -> None:
     seeded = dbt_seed_teams_by_hand(tmp_path, "a-long-random-secret")
     assert seeded.returncode == 0, seeded.stdout
     assert _rows(warehouse, "select * from kpibridge_state.build_fingerprint") == []
+
+
+@pytest.mark.parametrize("load_during_build", [False, True])
+def test_a_load_during_the_build_keeps_the_next_build_full(
+    tmp_path: Path, load_during_build: bool
+) -> None:
+    """On PostgreSQL nothing locks an ingest out of a build: a load that finishes while dbt
+    runs may have been read in part, so the build stores no fingerprint (the same check runs
+    on DuckDB, where the lock makes it a no-op)."""
+    warehouse = tmp_path / "kpibridge.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw_jira")
+        con.execute("create table raw_jira._dlt_loads (load_id varchar, status bigint)")
+        con.execute("insert into raw_jira._dlt_loads values ('1.0', 0)")
+        con.execute("create table raw_jira.issues (id bigint, _dlt_load_id varchar)")
+        con.execute("insert into raw_jira.issues values (1, '1.0')")
+
+    def dbt_meanwhile_a_load(commands: list[list[str]]) -> None:
+        assert [args[0] for args in commands] == ["seed", "build"]
+        if load_during_build:
+            with duckdb.connect(str(warehouse)) as con:
+                con.execute("insert into raw_jira.issues values (2, '2.0')")
+                con.execute("insert into raw_jira._dlt_loads values ('2.0', 0)")
+
+    _build_incrementally([], [], "ab12", warehouse, dbt_meanwhile_a_load)
+    stored = _rows(warehouse, "select fingerprint from kpibridge_state.build_fingerprint")
+    assert stored == ([] if load_during_build else [("ab12",)])
