@@ -588,5 +588,44 @@ PYTHON_MUTANTS = (
     ),
 )
 
+INCREMENTAL_EQUALS_FULL = (
+    "pytest:tests/models/test_incremental_build.py::test_incremental_build_equals_full_refresh"
+)
+# the invalidation rules of the incremental models (docs/scaling.md, "Incremental models")
+INCREMENTAL_MUTANTS = (
+    Mutant(
+        "incremental-load-ids-compared-backwards",
+        "macros/incremental.sql",
+        "where {{ relation }}.dlt_load_id > (",
+        "where {{ relation }}.dlt_load_id < (",
+        "reversed comparison",
+        (INCREMENTAL_EQUALS_FULL,),
+    ),
+    Mutant(
+        "work-items-ignore-moved-release-dates",
+        WORK_ITEMS,
+        "    union\n    select moved_release_dates.issue_id from moved_release_dates\n",
+        "",
+        "dropped dependency",
+        (INCREMENTAL_EQUALS_FULL,),
+    ),
+    Mutant(
+        "deployments-ignore-default-branch-moves",
+        DEPLOYMENTS,
+        "        or all_repositories.default_branch is distinct from built_branches.default_branch",
+        "",
+        "dropped dependency",
+        (INCREMENTAL_EQUALS_FULL,),
+    ),
+    Mutant(
+        "deployments-keep-rows-of-emptied-repositories",
+        DEPLOYMENTS,
+        "    where not exists (\n            select 1 from events\n",
+        "    where false and not exists (\n            select 1 from events\n",
+        "dropped rows",
+        (INCREMENTAL_EQUALS_FULL,),
+    ),
+)
 
-CATALOGUE = SQL_MUTANTS + PYTHON_MUTANTS
+
+CATALOGUE = SQL_MUTANTS + PYTHON_MUTANTS + INCREMENTAL_MUTANTS

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,9 @@ import duckdb
 from ingestion import seed_failures, warehouse_lock
 from ingestion.build_fingerprint import (
     project_fingerprint,
+    raw_loads,
     store_fingerprint,
     take_fingerprint,
-    unfinished_loads,
 )
 from ingestion.config import ConfigError, production_vars, project_vars
 from ingestion.engines import DEFAULT_TARGET, check_target, prepare_engine
@@ -113,7 +113,11 @@ def build_warehouse(
             # a reader can open the warehouse between the wait above and dbt's connection
             warehouse_lock.when_unlocked(
                 lambda: _build_incrementally(
-                    var_args, selectors, fingerprint, warehouse, Path(project_dir)
+                    var_args,
+                    selectors,
+                    fingerprint,
+                    warehouse,
+                    lambda commands: _run_dbt_commands(commands, warehouse, Path(project_dir)),
                 ),
                 warehouse,
                 timeout,
@@ -133,34 +137,41 @@ def _build_incrementally(
     selectors: list[str],
     fingerprint: str,
     warehouse: Path,
-    project: Path,
+    run: Callable[[list[list[str]]], None],
+    target: str = DEFAULT_TARGET,
 ) -> None:
-    """`dbt seed` + `dbt build`, with --full-refresh unless the warehouse's last complete build
-    had the same fingerprint (ingestion/build_fingerprint.py) and no raw table holds rows of an
-    unfinished load; the fingerprint is stored again only after a successful build of every
-    model (a selection may skip incremental ones) over finished loads."""
-    unfinished = unfinished_loads(warehouse)
-    full_refresh = take_fingerprint(warehouse) != fingerprint or bool(unfinished)
-    if unfinished:
+    """`dbt seed` + `dbt build` (through `run`), with --full-refresh unless the target's last
+    complete build had the same fingerprint (ingestion/build_fingerprint.py) and no raw table
+    holds rows of an unfinished load. The fingerprint is stored again only after a successful
+    build of every model (a selection may skip incremental ones) over finished loads that no
+    load changed while it ran (on a server, an ingest may run beside the build)."""
+    before = raw_loads(warehouse, target)
+    full_refresh = take_fingerprint(warehouse, target) != fingerprint or bool(before.unfinished)
+    if before.unfinished:
         log.info(
             "dbt build --full-refresh: %s hold rows of an unfinished load (the next ingest "
             "finishes it; builds stay full until then)",
-            ", ".join(unfinished),
+            ", ".join(before.unfinished),
         )
     elif full_refresh:
         log.info("dbt build --full-refresh: no earlier build with this code, seeds and vars")
-    dbt_commands = [
-        ["seed", "--full-refresh", *var_args],
+    run(
         [
-            "build",
-            *var_args,
-            *(["--full-refresh"] if full_refresh else []),
-            *(["--select", *selectors] if selectors else []),
-        ],
-    ]
-    _run_dbt_commands(dbt_commands, warehouse, project)
-    if not selectors and not unfinished:
-        store_fingerprint(warehouse, fingerprint)
+            ["seed", "--full-refresh", *var_args],
+            [
+                "build",
+                *var_args,
+                *(["--full-refresh"] if full_refresh else []),
+                *_select(selectors),
+            ],
+        ]
+    )
+    if selectors or before.unfinished:
+        return
+    if raw_loads(warehouse, target) != before:
+        log.info("a load ran during the build: the next build is a full one")
+        return
+    store_fingerprint(warehouse, fingerprint, target)
 
 
 def _run_dbt_commands(commands: list[list[str]], warehouse: Path, project: Path) -> None:
@@ -186,12 +197,24 @@ def _build_on_engine(
     project_dir: Path | str,
     dbt_vars: Mapping[str, object],
 ) -> None:
-    """`dbt seed` + `dbt build` on a postgres or spark target (profiles.yml, env settings)."""
+    """`dbt seed` + `dbt build` on a postgres or spark target (profiles.yml, env settings);
+    incremental on postgres, whose server keeps the build fingerprint."""
     selectors = [select] if isinstance(select, str) else list(select or [])
     common = ["--target", target, "--vars", json.dumps(dict(dbt_vars))]
-    run_dbt(["seed", "--full-refresh", *common], DEFAULT_WAREHOUSE, project_dir)
-    build_args = ["build", *common, *(["--select", *selectors] if selectors else [])]
-    run_dbt(build_args, DEFAULT_WAREHOUSE, project_dir)
+
+    def run(commands: list[list[str]]) -> None:
+        for args in commands:
+            run_dbt(args, DEFAULT_WAREHOUSE, project_dir)
+
+    if target != "postgres":
+        run([["seed", "--full-refresh", *common], ["build", *common, *_select(selectors)]])
+        return
+    fingerprint = project_fingerprint(Path(project_dir).resolve(), dbt_vars)
+    _build_incrementally(common, selectors, fingerprint, DEFAULT_WAREHOUSE, run, target)
+
+
+def _select(selectors: list[str]) -> list[str]:
+    return ["--select", *selectors] if selectors else []
 
 
 def run_dbt(args: list[str], warehouse: Path, project_dir: Path | str = REPO_ROOT) -> None:

@@ -11,12 +11,18 @@ Connection settings come from environment variables, the same ones profiles.yml 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 TARGETS = ("duckdb", "postgres", "spark")
 DEFAULT_TARGET = "duckdb"
+# runs one statement, returns its rows ([] for a statement without)
+Query = Callable[[str], list[tuple]]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # the environment variables profiles.yml reads for the postgres target, with its defaults
 POSTGRES_ENV = {
@@ -104,20 +110,47 @@ def release_raw_tables(target: str) -> None:
     would block the drop, so the staging schema goes first (the next build recreates it)."""
     if target != "postgres":
         return
+    connection = postgres_connection()
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute("drop schema if exists staging cascade")
+    finally:
+        connection.close()
+
+
+@contextmanager
+def connect(target: str, duckdb_path: Path, read_only: bool = False) -> Iterator[Query]:
+    """Statements where a target keeps raw data and build state: the DuckDB warehouse file, or
+    the postgres target's server (committed when the block ends without an error)."""
+    if target != "postgres":
+        with duckdb.connect(str(duckdb_path), read_only=read_only) as con:
+            yield lambda sql: con.execute(sql).fetchall()
+        return
+    connection = postgres_connection()
+    try:
+        with connection, connection.cursor() as cursor:
+
+            def query(sql: str) -> list[tuple]:
+                cursor.execute(sql)
+                return cursor.fetchall() if cursor.description else []
+
+            yield query
+    finally:
+        connection.close()
+
+
+def postgres_connection() -> Any:
+    """A psycopg2 connection to the server of the postgres target (KPIBRIDGE_PG_*)."""
     import psycopg2
 
     settings = postgres_credentials()
-    with (
-        psycopg2.connect(
-            host=settings["host"],
-            port=settings["port"],
-            user=settings["username"],
-            password=settings["password"],
-            dbname=settings["database"],
-        ) as con,
-        con.cursor() as cursor,
-    ):
-        cursor.execute("drop schema if exists staging cascade")
+    return psycopg2.connect(
+        host=settings["host"],
+        port=settings["port"],
+        user=settings["username"],
+        password=settings["password"],
+        dbname=settings["database"],
+    )
 
 
 def lake_tables(root: Path | None = None) -> dict[str, dict[str, str]]:

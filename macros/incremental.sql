@@ -1,8 +1,8 @@
 {#- The materialization of a model built incrementally where `kpibridge build` guards it: on
-    DuckDB, whose build records a fingerprint of code, seeds and vars in the warehouse and runs
-    --full-refresh when it changed (ingestion/build.py). Elsewhere a plain table: Spark's
-    parquet tables cannot be deleted from, and PostgreSQL builds keep no fingerprint yet
-    (docs/scaling.md, "Incremental models"). -#}
+    DuckDB and PostgreSQL, whose builds record a fingerprint of code, seeds and vars in the
+    warehouse (on the server) and run --full-refresh when it changed (ingestion/build.py).
+    Elsewhere a plain table: Spark's parquet tables cannot be deleted from (docs/scaling.md,
+    "Incremental models"). -#}
 {% macro incremental_where_guarded() -%}
     {{ return(adapter.dispatch('incremental_where_guarded', 'kpibridge')()) }}
 {%- endmacro %}
@@ -12,6 +12,10 @@
 {%- endmacro %}
 
 {% macro duckdb__incremental_where_guarded() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro postgres__incremental_where_guarded() -%}
     {{ return('incremental') }}
 {%- endmacro %}
 
@@ -64,6 +68,16 @@
 {%- endmacro %}
 
 {% macro duckdb__forget_build_fingerprint() -%}
+    {{ kpibridge.clear_build_fingerprint() }}
+{%- endmacro %}
+
+{% macro postgres__forget_build_fingerprint() -%}
+    {{ kpibridge.clear_build_fingerprint() }}
+{%- endmacro %}
+
+{#- The same statements on DuckDB and PostgreSQL (ingestion/build_fingerprint.py keeps the
+    table); Spark keeps no fingerprint. -#}
+{% macro clear_build_fingerprint() -%}
     {%- if execute -%}
         {%- do run_query('create schema if not exists kpibridge_state') -%}
         {%- do run_query(

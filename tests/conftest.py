@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -14,7 +17,7 @@ import pytest
 
 from ingestion.pipeline import SourceResult, run_ingest, simulator_settings
 from ingestion.simulator.model import Org
-from ingestion.simulator.org import build_org
+from ingestion.simulator.org import build_org, mutate_org
 from ingestion.simulator.server import Simulator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +36,88 @@ class Landed:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             row = con.execute(f"select count(*) from {table}").fetchone()
         return row[0] if row else 0
+
+
+@contextmanager
+def build_log() -> Iterator[list[str]]:
+    """The messages `kpibridge build` logs (INFO and up) inside the block."""
+    logger = logging.getLogger("kpibridge.build")
+    messages: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+
+
+@dataclass
+class OrgChange:
+    """What change_org changed beside mutate_org's records, without touching their rows: the
+    issues whose earliest fix version release date moved (to release_date), the repository
+    whose default branch was renamed (its deploy workflow runs stay on the old one) and the
+    repository that deployed once more."""
+
+    issue_ids: list[str]
+    release_date: date
+    renamed_branch_repo: str
+    deployed_repo: str
+
+    def effects_sql(self) -> str:
+        """What the changes show in the incremental models (DuckDB and PostgreSQL SQL): the
+        distinct release dates of the moved version's issues, the renamed-branch repository's
+        deployments, and the other repository's deployments in the last hour of them all."""
+        issue_ids = ", ".join(f"'{issue_id}'" for issue_id in self.issue_ids)
+        deployments = "intermediate.int_deployments_unioned"
+        return (
+            "select (select array_agg(distinct fix_version_release_date) "
+            f"from intermediate.int_work_items_enriched where issue_id in ({issue_ids})), "
+            f"(select count(*) from {deployments} where repo = '{self.renamed_branch_repo}'), "
+            f"(select count(*) from {deployments} where repo = '{self.deployed_repo}' "
+            f"and created_at >= (select max(created_at) - interval '1 hour' from {deployments}))"
+        )
+
+    @property
+    def effects(self) -> tuple:
+        """effects_sql's row: the moved date only, no deployment left, the new deployment."""
+        return ([self.release_date], 0, 1)
+
+
+def change_org(org: Org) -> OrgChange:
+    """The incremental build tests' change a day after the org's end: 10 issues, 10 incidents
+    and 10 pull requests move on (mutate_org), a fix version's release date moves earlier, a
+    repository that deploys by workflow renames its default branch and a repository that uses
+    GitHub deployments deploys again."""
+    at = org.end + timedelta(days=1)
+    changed = mutate_org(org, 10, at=at)
+    assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
+    version = next(v for v in org.versions if v.release_date)
+    version.release_date -= timedelta(days=400)
+    issue_ids = sorted(str(i.id) for i in org.issues if version.id in i.fix_version_ids)
+    assert issue_ids, "no issue names the moved fix version"
+    by_workflow = next(r for r in org.repos if r.deploy_source == "workflow")
+    by_workflow.default_branch = "trunk"
+    last = max(
+        (d for d in org.deployments if d.environment == "production"), key=lambda d: d.created_at
+    )
+    status_ids = max(s.id for d in org.deployments for s in d.statuses)
+    org.deployments.append(
+        replace(
+            last,
+            id=max(d.id for d in org.deployments) + 1,
+            created_at=at,
+            updated_at=at,
+            statuses=[
+                replace(status, id=status_ids + n, created_at=at)
+                for n, status in enumerate(last.statuses, start=1)
+            ],
+        )
+    )
+    return OrgChange(issue_ids, version.release_date, by_workflow.name, last.repo)
 
 
 def ingest_from(sim: Simulator, warehouse: Path, **kwargs: object) -> list[SourceResult]:

@@ -3,12 +3,14 @@ subprocess. The hooks wrap dlt's own steps, so the production code carries no te
 
     python -m tests.ingestion.kill_runner SPEC.json
 
-SPEC: {"warehouse", "urls", "source", "full_refresh", "kill": "<point>:<n>" or null}
+SPEC: {"warehouse", "urls", "source", "full_refresh", "kill": "<point>:<n>" or null,
+       "target": "duckdb" (default) or "postgres"}
 Kill points (n counts from 1 within this process):
     request:n       after the n-th HTTP response (mid-extract)
     normalize:n     when the n-th normalize step starts (extract done, package not normalized)
     job_start:n     when the n-th load job starts, before it touches the warehouse
     job_done:n      when the n-th load job has committed its work, before dlt marks it complete
+    state_done:n    the same, counting only the jobs loading dlt's pipeline state
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def install(point: str, n: int) -> None:
             return normalize(self, *args, **kwargs)
 
         Pipeline.normalize = counted_normalize  # type: ignore[method-assign]
-    elif point in ("job_start", "job_done"):
+    elif point in ("job_start", "job_done", "state_done"):
         run_managed = RunnableLoadJob.run_managed
 
         def counted_run_managed(self: RunnableLoadJob, *args: Any) -> None:
@@ -79,7 +81,11 @@ def install(point: str, n: int) -> None:
 
             def run_then_maybe_die() -> None:
                 run()
-                if point == "job_done" and nth():
+                counted = point == "job_done" or (
+                    point == "state_done"
+                    and self.job_file_info().table_name == "_dlt_pipeline_state"
+                )
+                if counted and nth():
                     _die()
 
             self.run = run_then_maybe_die  # type: ignore[method-assign]
@@ -100,6 +106,7 @@ def main(spec_path: str) -> int:
         duckdb_path=spec["warehouse"],
         full_refresh=spec.get("full_refresh", False),
         settings=simulator_settings(spec["urls"]),
+        target=spec.get("target", "duckdb"),
     )
     print(json.dumps([result.__dict__ for result in results]))
     return 1 if any(result.error for result in results) else 0

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
+from ingestion.engines import connect
 from ingestion.simulator.expected import expected_rows
 from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
@@ -31,7 +31,12 @@ CHAIN = ("request:10", "normalize:1", "job_done:3", "job_start:2", "job_done:2",
 
 
 def ingest(
-    tmp_path: Path, sim: Simulator, source: str, kill: str | None, full_refresh: bool = False
+    tmp_path: Path,
+    sim: Simulator,
+    source: str,
+    kill: str | None,
+    full_refresh: bool = False,
+    target: str = "duckdb",
 ) -> tuple[int, list[dict[str, Any]]]:
     spec = tmp_path / "spec.json"
     spec.write_text(
@@ -42,6 +47,7 @@ def ingest(
                 "source": source,
                 "full_refresh": full_refresh,
                 "kill": kill,
+                "target": target,
             }
         )
     )
@@ -64,19 +70,19 @@ def expected_for(source: str) -> dict[str, int]:
     return {t: n for t, n in expected_rows(build_org()).items() if t.startswith(f"raw_{source}.")}
 
 
-def raw_counts(warehouse: Path, source: str) -> dict[str, int]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {
-            t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in expected_for(source)
-        }
+def raw_counts(warehouse: Path, source: str, target: str = "duckdb") -> dict[str, int]:
+    with connect(target, warehouse, read_only=True) as query:
+        return {t: query(f"select count(*) from {t}")[0][0] for t in expected_for(source)}
 
 
-def duplicate_keys(warehouse: Path, pipelines: Path, source: str) -> dict[str, int]:
+def duplicate_keys(
+    warehouse: Path, pipeline_dir: Path, source: str, target: str = "duckdb"
+) -> dict[str, int]:
     """Rows beyond the first per primary key (from dlt's schema) and per `_dlt_id`."""
-    [schema_file] = (pipelines / f"kpibridge_{source}" / "schemas").glob("*.schema.json")
+    [schema_file] = (pipeline_dir / "schemas").glob("*.schema.json")
     tables = json.loads(schema_file.read_text())["tables"]
     found = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(target, warehouse, read_only=True) as query:
         for name, table in tables.items():
             if name.startswith("_dlt"):
                 continue
@@ -85,24 +91,28 @@ def duplicate_keys(warehouse: Path, pipelines: Path, source: str) -> dict[str, i
                 if not key:
                     continue
                 columns = ", ".join(f'"{c}"' for c in key)
-                extra = con.execute(
+                extra = query(
                     f"select count(*) - count(distinct ({columns})) from raw_{source}.{name}"
-                ).fetchone()[0]
+                )[0][0]
                 if extra:
                     found[f"{name}({columns})"] = extra
     return found
 
 
-def assert_exact(tmp_path: Path, source: str, results: list[dict[str, Any]]) -> None:
+def assert_exact(
+    tmp_path: Path, source: str, results: list[dict[str, Any]], target: str = "duckdb"
+) -> None:
     """The run after the kills finished the pending package first, reporting its rows, then ran
     as asked; every raw table holds a clean load's rows with unique keys; no scratch is left."""
     assert [(r["resumed"], r["error"]) for r in results] == [(True, None), (False, None)]
     # every package the kills interrupted here is a full extraction: all rows, once
     expected = expected_for(source)
     assert {t: results[0]["rows"].get(t.split(".")[1]) for t in expected} == expected
-    assert raw_counts(tmp_path / "kpibridge.duckdb", source) == expected_for(source)
-    assert duplicate_keys(tmp_path / "kpibridge.duckdb", tmp_path / "pipelines", source) == {}
-    pipeline_dir = tmp_path / "pipelines" / f"kpibridge_{source}"
+    warehouse = tmp_path / "kpibridge.duckdb"
+    suffix = "" if target == "duckdb" else f"_{target}"
+    pipeline_dir = tmp_path / "pipelines" / f"kpibridge_{source}{suffix}"
+    assert raw_counts(warehouse, source, target) == expected_for(source)
+    assert duplicate_keys(warehouse, pipeline_dir, source, target) == {}
     scratch = [p for p in (pipeline_dir / "normalize").iterdir() if p.is_dir()]
     assert [p.name for p in scratch] == ["extracted"]
     assert list((pipeline_dir / "load" / "new").iterdir()) == []

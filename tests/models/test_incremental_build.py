@@ -3,23 +3,32 @@ change of seeds, vars or code makes `kpibridge build` recompute them in full."""
 
 from __future__ import annotations
 
-import logging
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingestion.build import REPO_ROOT, build_warehouse
-from ingestion.build_fingerprint import project_fingerprint, unfinished_loads
-from ingestion.simulator.org import build_org, mutate_org
+from ingestion.build import REPO_ROOT, _build_incrementally, build_warehouse
+from ingestion.build_fingerprint import project_fingerprint, raw_loads
+from ingestion.simulator.org import build_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
-from tests.conftest import dbt_seed_teams_by_hand, ingest_from
+from tests.conftest import (
+    OrgChange,
+    build_log,
+    change_org,
+    dbt_seed_teams_by_hand,
+    ingest_from,
+)
 from tests.engines.engine_support import KPI_VALUES_SQL, differences
 
-INCREMENTAL_MODELS = ("int_issue_status_intervals", "int_incidents_enriched")
+INCREMENTAL_MODELS = (
+    "int_issue_status_intervals",
+    "int_incidents_enriched",
+    "int_work_items_enriched",
+    "int_deployments_unioned",
+)
 FULL_REFRESH_LOGGED = "dbt build --full-refresh"
 
 
@@ -42,11 +51,13 @@ def _table(warehouse: Path, model: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, list[str]]:
-    """A warehouse built, then changed (10 issues, 10 incidents, 10 pull requests moved on a
-    day after the org's end) and built again incrementally; beside it a copy of the changed
-    warehouse with no fingerprint, which the build refreshes in full. Returns both, the vars
-    and the log of the incremental build."""
+def incremental(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, dict, list[str], OrgChange]:
+    """A warehouse built, then changed (tests.conftest.change_org) and built again
+    incrementally; beside it a copy of the changed warehouse with no fingerprint, which the
+    build refreshes in full. Returns both, the vars, the log of the incremental build and the
+    change."""
     folder = tmp_path_factory.mktemp("incremental")
     warehouse, reference = folder / "kpibridge.duckdb", folder / "reference.duckdb"
     org = build_org()
@@ -58,30 +69,19 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, d
     with Simulator(org) as sim:
         assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
         _build(warehouse, vars_)
-        changed = mutate_org(org, 10, at=org.end + timedelta(days=1))
-        assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
+        change = change_org(org)
         assert not [r.error for r in ingest_from(sim, warehouse) if r.error]
     shutil.copy(warehouse, reference)
     with duckdb.connect(str(reference)) as con:
         con.execute("delete from kpibridge_state.build_fingerprint")
-    logger = logging.getLogger("kpibridge.build")
-    messages: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
-    logger.addHandler(handler)
-    previous_level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
+    with build_log() as messages:
         _build(warehouse, vars_)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
     _build(reference, vars_)
-    return warehouse, reference, vars_, messages
+    return warehouse, reference, vars_, messages, change
 
 
 def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
-    warehouse, reference, _, messages = incremental
+    warehouse, reference, _, messages, change = incremental
     assert not [m for m in messages if FULL_REFRESH_LOGGED in m], messages
     # the changed issues and incidents were recomputed from the second load's rows
     assert _rows(
@@ -91,6 +91,9 @@ def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
         "from intermediate.int_issue_status_intervals)) "
         "from intermediate.int_issue_status_intervals",
     ) == [(2, 10)]
+    # the issues naming the moved fix version changed though none of their rows did; the
+    # renamed default branch left its repository without deployments; one more deployment
+    assert _rows(warehouse, change.effects_sql()) == [change.effects]
     for model in INCREMENTAL_MODELS:
         incremental_rows, full_rows = _table(warehouse, model), _table(reference, model)
         assert incremental_rows, model
@@ -102,7 +105,7 @@ def test_incremental_build_equals_full_refresh(incremental: tuple) -> None:
 def test_changed_seed_rebuilds_in_full(incremental: tuple, tmp_path: Path) -> None:
     """'In Progress' becomes a waiting stage: every issue's intervals show it, not only those
     of the issues loaded since the last build."""
-    warehouse, reference, vars_, _ = incremental
+    warehouse, reference, vars_, _, _ = incremental
     in_progress_stages = (
         "select stage, count(distinct issue_id) from intermediate.int_issue_status_intervals "
         "where status_name = 'In Progress' group by stage"
@@ -142,14 +145,18 @@ def test_rows_of_an_unfinished_load_are_named(tmp_path: Path) -> None:
         con.execute("create table raw_jira.issue_changelogs (id bigint, _dlt_load_id varchar)")
         con.execute("insert into raw_jira.issues values (1, '1.0'), (2, '3.0')")
         con.execute("insert into raw_jira.issue_changelogs values (1, '2.0')")
+        # dlt's state row of a load abandoned for good: no model reads it
+        con.execute("create table raw_jira._dlt_pipeline_state (_dlt_load_id varchar)")
+        con.execute("insert into raw_jira._dlt_pipeline_state values ('0.5')")
         # a table outside the raw datasets is not dlt's
         con.execute("create schema staging")
         con.execute("create table staging.issues (id bigint, _dlt_load_id varchar)")
         con.execute("insert into staging.issues values (9, '9.0')")
-    assert unfinished_loads(warehouse) == ["raw_jira.issues"]
+    assert raw_loads(warehouse).unfinished == ["raw_jira.issues"]
+    assert raw_loads(warehouse).finished == {"1.0", "2.0"}
     with duckdb.connect(str(warehouse)) as con:
         con.execute("insert into raw_jira._dlt_loads values ('3.0', 0)")
-    assert unfinished_loads(warehouse) == []
+    assert raw_loads(warehouse).unfinished == []
 
 
 def test_a_dbt_run_by_hand_forgets_the_fingerprint(tmp_path: Path) -> None:
@@ -163,3 +170,30 @@ def test_a_dbt_run_by_hand_forgets_the_fingerprint(tmp_path: Path) -> None:
     seeded = dbt_seed_teams_by_hand(tmp_path, "a-long-random-secret")
     assert seeded.returncode == 0, seeded.stdout
     assert _rows(warehouse, "select * from kpibridge_state.build_fingerprint") == []
+
+
+@pytest.mark.parametrize("load_during_build", [False, True])
+def test_a_load_during_the_build_keeps_the_next_build_full(
+    tmp_path: Path, load_during_build: bool
+) -> None:
+    """On PostgreSQL nothing locks an ingest out of a build: a load that finishes while dbt
+    runs may have been read in part, so the build stores no fingerprint (the same check runs
+    on DuckDB, where the lock makes it a no-op)."""
+    warehouse = tmp_path / "kpibridge.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw_jira")
+        con.execute("create table raw_jira._dlt_loads (load_id varchar, status bigint)")
+        con.execute("insert into raw_jira._dlt_loads values ('1.0', 0)")
+        con.execute("create table raw_jira.issues (id bigint, _dlt_load_id varchar)")
+        con.execute("insert into raw_jira.issues values (1, '1.0')")
+
+    def dbt_meanwhile_a_load(commands: list[list[str]]) -> None:
+        assert [args[0] for args in commands] == ["seed", "build"]
+        if load_during_build:
+            with duckdb.connect(str(warehouse)) as con:
+                con.execute("insert into raw_jira.issues values (2, '2.0')")
+                con.execute("insert into raw_jira._dlt_loads values ('2.0', 0)")
+
+    _build_incrementally([], [], "ab12", warehouse, dbt_meanwhile_a_load)
+    stored = _rows(warehouse, "select fingerprint from kpibridge_state.build_fingerprint")
+    assert stored == ([] if load_during_build else [("ab12",)])

@@ -1,29 +1,95 @@
 -- Every deployment event of every repository, from the source its team_sources row names:
 -- GitHub deployments (result from the status history, time of the first success), published
 -- releases, or successful runs of the deployment workflows on the default branch.
+-- Incremental by repository (docs/scaling.md): a row depends on its own deployment (and
+-- statuses), release or workflow run and on its repository's default branch. A build
+-- recomputes every repository with such rows from loads newer than the newest already built,
+-- whose default branch differs from the one its rows were built with, or that has no rows yet,
+-- and replaces all its rows (delete + insert by repo). The repositories themselves are
+-- reloaded each time, so their load ids say nothing.
 {#- environments compare lower-cased: `PRODUCTION` is `production` (as in ingestion) #}
 {%- set production = kpibridge.sql_list(var('production_environments') | map('lower') | list) %}
 {%- set workflows = kpibridge.sql_list(var('deployment_workflows')) %}
+{{ config(
+    materialized=kpibridge.incremental_where_guarded(),
+    unique_key='repo',
+    incremental_strategy='delete+insert',
+    post_hook=[
+        "{{ kpibridge.delete_vanished('repo', ref('stg_github__repositories')) }}",
+        "{% if is_incremental() %}delete from {{ this }} where deployment_key is null{% endif %}"
+    ]
+) }}
+
 with
 
-deployments as (
+all_deployments as (
     select * from {{ ref('stg_github__deployments') }}
 ),
 
-deployment_statuses as (
+all_deployment_statuses as (
     select * from {{ ref('stg_github__deployment_statuses') }}
 ),
 
-releases as (
+all_releases as (
     select * from {{ ref('stg_github__releases') }}
 ),
 
-workflow_runs as (
+all_workflow_runs as (
     select * from {{ ref('stg_github__workflow_runs') }}
 ),
 
-repositories as (
+all_repositories as (
     select * from {{ ref('stg_github__repositories') }}
+),
+
+-- the CTEs only an incremental run needs stay at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
+built_branches as (
+    select distinct
+        repo,
+        default_branch
+    from {{ this }}
+),
+
+changed_repos as (
+    {{ kpibridge.keys_loaded_since_built('repo', [
+        'all_deployments', 'all_deployment_statuses', 'all_releases', 'all_workflow_runs'
+    ]) }}
+    union
+    -- the default branch picks the deployment workflow runs
+    select all_repositories.repo
+    from all_repositories
+    left join built_branches
+        on all_repositories.repo = built_branches.repo
+    where built_branches.repo is null
+        or all_repositories.default_branch is distinct from built_branches.default_branch
+),
+{%- endif %}
+
+deployments as (
+    select * from all_deployments
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+deployment_statuses as (
+    select * from all_deployment_statuses
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+releases as (
+    select * from all_releases
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+workflow_runs as (
+    select * from all_workflow_runs
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+repositories as (
+    select * from all_repositories
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
 ),
 
 team_sources as (
@@ -55,7 +121,8 @@ status_history as (
     select
         deployment_id,
         min(case when state = 'success' then created_at end) as first_success_at,
-        count(*) as status_count
+        count(*) as status_count,
+        max(dlt_load_id) as status_load_id
     from deployment_statuses
     group by deployment_id
 ),
@@ -84,7 +151,13 @@ from_deployments as (
         deployments.created_at,
         status_history.first_success_at as deployed_at,
         coalesce(latest_status.state, 'no_status') as result,
-        deployments.is_created_by_app_or_bot as is_automated
+        deployments.is_created_by_app_or_bot as is_automated,
+        repo_settings.default_branch,
+        case
+            when status_history.status_load_id > deployments.dlt_load_id
+                then status_history.status_load_id
+            else deployments.dlt_load_id
+        end as source_load_id
     from deployments
     inner join repo_settings
         on deployments.repo = repo_settings.repo
@@ -109,7 +182,9 @@ from_releases as (
         releases.created_at,
         releases.published_at as deployed_at,
         case when releases.published_at is not null then 'success' else 'draft' end as result,
-        releases.is_bot_author as is_automated
+        releases.is_bot_author as is_automated,
+        repo_settings.default_branch,
+        releases.dlt_load_id as source_load_id
     from releases
     inner join repo_settings
         on releases.repo = repo_settings.repo
@@ -134,7 +209,9 @@ from_workflows as (
         case when workflow_runs.conclusion = 'success' then workflow_runs.updated_at end
             as deployed_at,
         coalesce(workflow_runs.conclusion, workflow_runs.status) as result,
-        true as is_automated
+        true as is_automated,
+        repo_settings.default_branch,
+        workflow_runs.dlt_load_id as source_load_id
     from workflow_runs
     inner join repo_settings
         on workflow_runs.repo = repo_settings.repo
@@ -144,12 +221,48 @@ from_workflows as (
         and workflow_runs.head_branch = repo_settings.default_branch
 ),
 
-unioned as (
+events as (
     select * from from_deployments
     union all
     select * from from_releases
     union all
     select * from from_workflows
+),
+
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
+-- a changed repository left without events gets one row without a deployment_key, so that
+-- delete+insert drops its old rows; the post-hook then deletes that row
+emptied_repos as (
+    select
+        cast(null as {{ dbt.type_string() }}) as deployment_key,
+        cast(null as bigint) as deployment_id,
+        cast(null as {{ dbt.type_string() }}) as deployment_source,
+        changed_repos.repo,
+        cast(null as {{ dbt.type_string() }}) as team_key,
+        cast(null as {{ dbt.type_string() }}) as environment,
+        cast(null as {{ dbt.type_string() }}) as sha,
+        cast(null as {{ dbt.type_string() }}) as git_ref,
+        cast(null as {{ dbt.type_timestamp() }}) as created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as deployed_at,
+        cast(null as {{ dbt.type_string() }}) as result,
+        cast(null as boolean) as is_automated,
+        cast(null as {{ dbt.type_string() }}) as default_branch,
+        cast(null as {{ dbt.type_string() }}) as source_load_id
+    from changed_repos
+    where not exists (
+            select 1 from events
+            where events.repo = changed_repos.repo
+        )
+),
+{%- endif %}
+
+unioned as (
+    select * from events
+    {% if is_incremental() %}
+    union all
+    select * from emptied_repos
+    {% endif %}
 ),
 
 classified as (

@@ -3,17 +3,31 @@
 -- first_active_at = first move into an 'active' stage; done_at = the LAST move into a 'done'
 -- stage (from a non-done stage), only while the issue is currently done; times_reopened =
 -- done -> not done transitions. A reopened issue is therefore counted once, at its last done.
+-- Incremental (docs/scaling.md): a row depends on its issue's own row (labels and fix versions
+-- are reloaded with it), its changelog (through the status intervals) and the release dates of
+-- the fix versions it names. A build recomputes the issues with issue or changelog rows from
+-- loads newer than the newest already built, and those whose fix versions' earliest release
+-- date moved (Jira's versions are all reloaded each time, so their load ids say nothing), and
+-- replaces them (delete + insert by issue_id).
+-- depends_on: {{ ref('stg_jira__changelog_items') }}
+{{ config(
+    materialized=kpibridge.incremental_where_guarded(),
+    unique_key='issue_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ kpibridge.delete_vanished('issue_id', ref('stg_jira__issues')) }}"
+) }}
+
 with
 
-issues as (
+all_issues as (
     select * from {{ ref('stg_jira__issues') }}
 ),
 
-issue_labels as (
+all_issue_labels as (
     select * from {{ ref('stg_jira__issue_labels') }}
 ),
 
-issue_fix_versions as (
+all_issue_fix_versions as (
     select * from {{ ref('stg_jira__issue_fix_versions') }}
 ),
 
@@ -21,12 +35,67 @@ versions as (
     select * from {{ ref('stg_jira__versions') }}
 ),
 
-status_intervals as (
+all_status_intervals as (
     select * from {{ ref('int_issue_status_intervals') }}
+),
+
+all_fix_version_dates as (
+    select
+        all_issue_fix_versions.issue_id,
+        min(versions.release_date) as fix_version_release_date
+    from all_issue_fix_versions
+    inner join versions
+        on all_issue_fix_versions.version_id = versions.version_id
+    group by all_issue_fix_versions.issue_id
 ),
 
 work_categories as (
     select * from {{ ref('work_categories') }}
+),
+
+-- the CTEs only an incremental run needs stay at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
+changelog_items as (
+    select * from {{ ref('stg_jira__changelog_items') }}
+),
+
+-- a moved release date changes the issues that name the version
+moved_release_dates as (
+    select built.issue_id
+    from {{ this }} as built
+    left join all_fix_version_dates
+        on built.issue_id = all_fix_version_dates.issue_id
+    where
+        built.fix_version_release_date
+        is distinct from all_fix_version_dates.fix_version_release_date
+),
+
+changed_issues as (
+    {{ kpibridge.keys_loaded_since_built('issue_id', ['all_issues', 'changelog_items']) }}
+    union
+    select moved_release_dates.issue_id from moved_release_dates
+),
+{%- endif %}
+
+issues as (
+    select * from all_issues
+    {{ kpibridge.where_changed('issue_id', 'changed_issues') }}
+),
+
+issue_labels as (
+    select * from all_issue_labels
+    {{ kpibridge.where_changed('issue_id', 'changed_issues') }}
+),
+
+fix_version_dates as (
+    select * from all_fix_version_dates
+    {{ kpibridge.where_changed('issue_id', 'changed_issues') }}
+),
+
+status_intervals as (
+    select * from all_status_intervals
+    {{ kpibridge.where_changed('issue_id', 'changed_issues') }}
 ),
 
 project_teams as (
@@ -76,16 +145,6 @@ production_labels as (
     select distinct issue_id
     from issue_labels
     where label_name in ({{ kpibridge.sql_list(var('found_in_production_labels')) }})
-),
-
-fix_version_dates as (
-    select
-        issue_fix_versions.issue_id,
-        min(versions.release_date) as fix_version_release_date
-    from issue_fix_versions
-    inner join versions
-        on issue_fix_versions.version_id = versions.version_id
-    group by issue_fix_versions.issue_id
 ),
 
 -- each interval beside the stage before it
@@ -161,7 +220,8 @@ joined as (
         active_time.active_hours,
         issues.due_date,
         fix_version_dates.fix_version_release_date,
-        production_labels.issue_id is not null as is_found_in_production
+        production_labels.issue_id is not null as is_found_in_production,
+        issues.dlt_load_id as source_load_id
     from issues
     left join project_teams
         on issues.project_key = project_teams.project_key
@@ -220,7 +280,8 @@ final as (
                     'cast(done_at as date)',
                     'day'
                 ) }}
-        end as days_late
+        end as days_late,
+        source_load_id
     from joined
 )
 
