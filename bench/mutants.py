@@ -362,7 +362,7 @@ SQL_MUTANTS = (
     Mutant(
         "kpi-values-every-null-is-zero",
         KPI_VALUES,
-        "        and is_count\n",
+        "        and zero_without_events\n",
         "",
         "null -> zero",
         (_unit("kpi_values"),),

@@ -1,7 +1,12 @@
--- Every KPI a domain model int_kpi_values__<domain> computes is listed for that domain in macro
--- modelled_kpis: kpi_values reads that list to tell "no model computes this KPI" from "the data
--- gave the model nothing to count", so a KPI added to a model without its entry fails here.
+-- Every KPI a domain model int_kpi_values__<domain> computes has that domain in the glossary's
+-- computed_by column, and every computed_by names a domain model: kpi_values reads the column
+-- to tell "no model computes this KPI" from "the data gave the model nothing to count", so a
+-- KPI added to a model without it, or a misspelt domain, fails here.
 with
+
+glossary as (
+    select * from {{ ref('kpi_glossary') }}
+),
 
 computed as (
     {% for domain in kpibridge.kpi_domains() %}
@@ -14,26 +19,40 @@ computed as (
 ),
 
 declared as (
-    {% for domain in kpibridge.kpi_domains() %}
-        {% for kpi_id in kpibridge.modelled_kpis(domain) %}
-            select
-                '{{ domain }}' as domain_name,
-                '{{ kpi_id }}' as kpi_id
-            {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        computed_by as domain_name,
+        kpi_id
+    from glossary
+    where computed_by is not null
 ),
 
-final as (
+undeclared as (
     select
         computed.domain_name,
-        computed.kpi_id as undeclared_kpi_id
+        computed.kpi_id,
+        'computed by the model, not declared in the glossary' as problem
     from computed
     left join declared
         on computed.domain_name = declared.domain_name
         and computed.kpi_id = declared.kpi_id
     where declared.kpi_id is null
+),
+
+unknown_domains as (
+    select
+        domain_name,
+        kpi_id,
+        'computed_by names no int_kpi_values__ model' as problem
+    from declared
+    where domain_name not in (
+        {%- for domain in kpibridge.kpi_domains() %}'{{ domain }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+    )
+),
+
+final as (
+    select * from undeclared
+    union all
+    select * from unknown_domains
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- Every team x glossary KPI/signal x grain x period, with the computed value where there is one
 -- and the precise reason it is missing where there is not (no data is NULL, never 0): no model,
 -- a source the team has not mapped, unrecovered failed deployments, what the data must contain
--- when the team never gets a value (macro modelled_kpis), or simply no events in the period.
+-- when the team never gets a value (the glossary's data_needed), or simply no events in the period.
 with
 
 teams as (
@@ -39,12 +39,11 @@ computed as (
 
 -- the KPIs some domain model computes, and what the data must hold for each to have a value
 modelled_kpis as (
-    {% for kpi_id, needs in kpibridge.modelled_kpis().items() %}
-        select
-            '{{ kpi_id }}' as kpi_id,
-            '{{ needs }}' as needs
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        kpi_id,
+        data_needed as needs
+    from glossary
+    where computed_by is not null
 ),
 
 -- a team is mapped to a source system when it owns a repo/project/board/service there;
@@ -89,7 +88,7 @@ spine as (
         teams.team_key,
         glossary.kpi_id,
         glossary.sources,
-        coalesce(glossary.aggregation like 'count%', false) as is_count,
+        glossary.zero_without_events,
         periods.grain,
         periods.period_start,
         periods.period_end,
@@ -147,13 +146,14 @@ mapped as (
     from joined
 ),
 
--- a count over a mapped source with no events is a measured 0 (no deployments, no incidents
--- this week), not missing data; every other KPI without events stays NULL
+-- a KPI the glossary marks zero_without_events (the counts) over a mapped source with no
+-- events is a measured 0 (no deployments, no incidents this week), not missing data; every
+-- other KPI without events stays NULL
 zero_filled as (
     select
         *,
         value is null
-        and is_count
+        and zero_without_events
         and is_modelled
         and not source_unmapped
         and not needs_business as is_zero_count
