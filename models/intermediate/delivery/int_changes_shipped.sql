@@ -362,7 +362,7 @@ joined as (
         merged.merge_commit_sha,
         hotfix_labelled.pull_request_id is not null
         {%- for prefix in var('hotfix_branch_prefixes') %}
-            or merged.head_ref like '{{ prefix }}%'
+        or merged.head_ref like '{{ prefix }}%'
         {%- endfor %} as is_hotfix,
         merged.head_ref like 'revert-%' or merged.title like 'Revert %' as is_revert,
         coalesce(work_items.is_defect, false) as is_defect_fix,
