@@ -22,14 +22,7 @@ from ingestion.engines import connect
 from ingestion.pipeline import run_ingest, simulator_settings
 from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
-from tests.conftest import change_org
-
-MODELS = (
-    "int_issue_status_intervals",
-    "int_incidents_enriched",
-    "int_work_items_enriched",
-    "int_deployments_unioned",
-)
+from tests.conftest import INCREMENTAL_MODELS, change_org
 
 
 def model_seconds() -> str:
@@ -38,7 +31,7 @@ def model_seconds() -> str:
     results = json.loads((REPO_ROOT / "target" / "run_results.json").read_text())["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
     incremental = sum(
-        r["execution_time"] for r in models if r["unique_id"].split(".")[-1] in MODELS
+        r["execution_time"] for r in models if r["unique_id"].split(".")[-1] in INCREMENTAL_MODELS
     )
     return (
         f"models {sum(r['execution_time'] for r in models):.1f} s, "
@@ -90,7 +83,9 @@ def main() -> None:
             shutil.copy(warehouse, reference)
         incremental = build(warehouse)
         with connect(args.target, warehouse, read_only=args.target == "duckdb") as query:
-            rows = {m: query(f"select count(*) from intermediate.{m}")[0][0] for m in MODELS}
+            rows = {
+                m: query(f"select count(*) from intermediate.{m}")[0][0] for m in INCREMENTAL_MODELS
+            }
         if args.target == "duckdb":
             forget_fingerprint(reference)
             full = build(reference)

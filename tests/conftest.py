@@ -55,6 +55,16 @@ def build_log() -> Iterator[list[str]]:
         logger.setLevel(previous_level)
 
 
+# built incrementally on DuckDB and PostgreSQL (docs/scaling.md, "Incremental models")
+INCREMENTAL_MODELS = (
+    "int_issue_status_intervals",
+    "int_incidents_enriched",
+    "int_work_items_enriched",
+    "int_deployments_unioned",
+    "int_changes_shipped",
+)
+
+
 @dataclass
 class OrgChange:
     """What change_org changed beside mutate_org's records: the issues whose earliest fix

@@ -13,7 +13,7 @@ from ingestion.pipeline import SourceResult, run_ingest, simulator_settings
 from ingestion.simulator.model import Org
 from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
-from tests.conftest import Built, OrgChange, build_log, change_org
+from tests.conftest import INCREMENTAL_MODELS, Built, OrgChange, build_log, change_org
 from tests.engines.engine_support import (
     FINDINGS_SQL,
     KPI_VALUES_SQL,
@@ -131,15 +131,6 @@ def test_postgres_publishes_every_mart_in_the_marts_schema(
 
 
 # The server holds one org: the tests below change it, so they stay last in this module.
-INCREMENTAL_MODELS = (
-    "int_issue_status_intervals",
-    "int_incidents_enriched",
-    "int_work_items_enriched",
-    "int_deployments_unioned",
-    "int_changes_shipped",
-)
-
-
 @pytest.fixture(scope="module")
 def postgres_incremental(
     postgres: dict[str, object], postgres_built: PostgresBuilt

@@ -15,6 +15,7 @@ from ingestion.simulator.org import build_org
 from ingestion.simulator.seeds import project_with_seeds
 from ingestion.simulator.server import Simulator
 from tests.conftest import (
+    INCREMENTAL_MODELS,
     OrgChange,
     build_log,
     change_org,
@@ -23,13 +24,6 @@ from tests.conftest import (
 )
 from tests.engines.engine_support import KPI_VALUES_SQL, differences
 
-INCREMENTAL_MODELS = (
-    "int_issue_status_intervals",
-    "int_incidents_enriched",
-    "int_work_items_enriched",
-    "int_deployments_unioned",
-    "int_changes_shipped",
-)
 FULL_REFRESH_LOGGED = "dbt build --full-refresh"
 
 
