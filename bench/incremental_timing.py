@@ -30,12 +30,15 @@ def model_seconds() -> str:
     target/run_results.json)."""
     results = json.loads((REPO_ROOT / "target" / "run_results.json").read_text())["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
-    incremental = sum(
-        r["execution_time"] for r in models if r["unique_id"].split(".")[-1] in INCREMENTAL_MODELS
-    )
+    incremental = {
+        r["unique_id"].split(".")[-1]: r["execution_time"]
+        for r in models
+        if r["unique_id"].split(".")[-1] in INCREMENTAL_MODELS
+    }
+    each = ", ".join(f"{model} {seconds:.2f}" for model, seconds in incremental.items())
     return (
         f"models {sum(r['execution_time'] for r in models):.1f} s, "
-        f"the incremental ones {incremental:.2f} s"
+        f"the incremental ones {sum(incremental.values()):.2f} s: {each}"
     )
 
 
