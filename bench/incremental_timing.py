@@ -22,14 +22,7 @@ from ingestion.engines import connect
 from ingestion.pipeline import run_ingest, simulator_settings
 from ingestion.simulator.org import build_org
 from ingestion.simulator.server import Simulator
-from tests.conftest import change_org
-
-MODELS = (
-    "int_issue_status_intervals",
-    "int_incidents_enriched",
-    "int_work_items_enriched",
-    "int_deployments_unioned",
-)
+from tests.conftest import INCREMENTAL_MODELS, change_org
 
 
 def model_seconds() -> str:
@@ -37,12 +30,15 @@ def model_seconds() -> str:
     target/run_results.json)."""
     results = json.loads((REPO_ROOT / "target" / "run_results.json").read_text())["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
-    incremental = sum(
-        r["execution_time"] for r in models if r["unique_id"].split(".")[-1] in MODELS
-    )
+    incremental = {
+        r["unique_id"].split(".")[-1]: r["execution_time"]
+        for r in models
+        if r["unique_id"].split(".")[-1] in INCREMENTAL_MODELS
+    }
+    each = ", ".join(f"{model} {seconds:.2f}" for model, seconds in incremental.items())
     return (
         f"models {sum(r['execution_time'] for r in models):.1f} s, "
-        f"the incremental ones {incremental:.2f} s"
+        f"the incremental ones {sum(incremental.values()):.2f} s: {each}"
     )
 
 
@@ -90,7 +86,9 @@ def main() -> None:
             shutil.copy(warehouse, reference)
         incremental = build(warehouse)
         with connect(args.target, warehouse, read_only=args.target == "duckdb") as query:
-            rows = {m: query(f"select count(*) from intermediate.{m}")[0][0] for m in MODELS}
+            rows = {
+                m: query(f"select count(*) from intermediate.{m}")[0][0] for m in INCREMENTAL_MODELS
+            }
         if args.target == "duckdb":
             forget_fingerprint(reference)
             full = build(reference)

@@ -625,6 +625,23 @@ INCREMENTAL_MUTANTS = (
         "dropped rows",
         (INCREMENTAL_EQUALS_FULL,),
     ),
+    Mutant(
+        "changes-ignore-defect-flag-moves",
+        CHANGES,
+        "    where built_changes.is_defect_fix != coalesce(work_items.is_defect, false)\n",
+        "    where false\n",
+        "dropped dependency",
+        (INCREMENTAL_EQUALS_FULL,),
+    ),
+    Mutant(
+        "changes-ignore-default-branch-moves",
+        CHANGES,
+        "    where built_changes.default_branch is distinct from "
+        "all_pull_requests.default_branch\n",
+        "    where false\n",
+        "dropped dependency",
+        (INCREMENTAL_EQUALS_FULL,),
+    ),
 )
 
 

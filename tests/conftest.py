@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -55,17 +55,32 @@ def build_log() -> Iterator[list[str]]:
         logger.setLevel(previous_level)
 
 
+# built incrementally on DuckDB and PostgreSQL (docs/scaling.md, "Incremental models")
+INCREMENTAL_MODELS = (
+    "int_issue_status_intervals",
+    "int_incidents_enriched",
+    "int_work_items_enriched",
+    "int_deployments_unioned",
+    "int_changes_shipped",
+)
+
+
 @dataclass
 class OrgChange:
-    """What change_org changed beside mutate_org's records, without touching their rows: the
-    issues whose earliest fix version release date moved (to release_date), the repository
-    whose default branch was renamed (its deploy workflow runs stay on the old one) and the
-    repository that deployed once more."""
+    """What change_org changed beside mutate_org's records: the issues whose earliest fix
+    version release date moved (to release_date), the repository whose default branch was
+    renamed (its deploy workflow runs stay on the old one), the repository that deployed once
+    more (new_deployment_key), the pull requests merged, closed unmerged and made a defect fix
+    (_move_pull_requests)."""
 
     issue_ids: list[str]
     release_date: date
     renamed_branch_repo: str
     deployed_repo: str
+    merged_pull_request_id: int
+    abandoned_pull_request_id: int
+    defect_fix_pull_request_id: int
+    new_deployment_key: str
 
     def effects_sql(self) -> str:
         """What the changes show in the incremental models (DuckDB and PostgreSQL SQL): the
@@ -73,25 +88,38 @@ class OrgChange:
         deployments, and the other repository's deployments in the last hour of them all."""
         issue_ids = ", ".join(f"'{issue_id}'" for issue_id in self.issue_ids)
         deployments = "intermediate.int_deployments_unioned"
+        changes = "intermediate.int_changes_shipped"
+        owned = "intermediate.int_pull_requests_owned"
         return (
             "select (select array_agg(distinct fix_version_release_date) "
             f"from intermediate.int_work_items_enriched where issue_id in ({issue_ids})), "
             f"(select count(*) from {deployments} where repo = '{self.renamed_branch_repo}'), "
             f"(select count(*) from {deployments} where repo = '{self.deployed_repo}' "
-            f"and created_at >= (select max(created_at) - interval '1 hour' from {deployments}))"
+            f"and created_at >= (select max(created_at) - interval '1 hour' from {deployments})), "
+            f"(select deployment_key from {changes} "
+            f"where pull_request_id = {self.merged_pull_request_id}), "
+            f"(select state || ' ' || cast(merged_at is null as varchar) from {owned} "
+            f"where pull_request_id = {self.abandoned_pull_request_id}), "
+            f"(select count(*) from {changes} "
+            f"where pull_request_id = {self.abandoned_pull_request_id}), "
+            f"(select is_defect_fix from {changes} "
+            f"where pull_request_id = {self.defect_fix_pull_request_id})"
         )
 
     @property
     def effects(self) -> tuple:
-        """effects_sql's row: the moved date only, no deployment left, the new deployment."""
-        return ([self.release_date], 0, 1)
+        """effects_sql's row: the moved date only, no deployment left, the new deployment,
+        which ships the merged pull request; the abandoned one closed unmerged, not a change;
+        the change naming the new Bug a defect fix."""
+        return ([self.release_date], 0, 1, self.new_deployment_key, "closed true", 0, True)
 
 
 def change_org(org: Org) -> OrgChange:
     """The incremental build tests' change a day after the org's end: 10 issues, 10 incidents
     and 10 pull requests move on (mutate_org), a fix version's release date moves earlier, a
-    repository that deploys by workflow renames its default branch and a repository that uses
-    GitHub deployments deploys again."""
+    repository that deploys by workflow renames its default branch, a repository that uses
+    GitHub deployments deploys again, shipping a pull request merged just before, another pull
+    request is closed unmerged and an issue a change names becomes a Bug."""
     at = org.end + timedelta(days=1)
     changed = mutate_org(org, 10, at=at)
     assert changed["jira_issues"] == changed["pagerduty_incidents"] == 10
@@ -117,7 +145,54 @@ def change_org(org: Org) -> OrgChange:
             ],
         )
     )
-    return OrgChange(issue_ids, version.release_date, by_workflow.name, last.repo)
+    merged, abandoned, defect_fix = _move_pull_requests(org, last.repo, at)
+    return OrgChange(
+        issue_ids,
+        version.release_date,
+        by_workflow.name,
+        last.repo,
+        merged,
+        abandoned,
+        defect_fix,
+        f"deployment:{org.deployments[-1].id}",
+    )
+
+
+def _move_pull_requests(org: Org, deployed_repo: str, at: datetime) -> tuple[int, int, int]:
+    """An open pull request of deployed_repo is merged an hour before its new deployment; an
+    open one of another repository is closed unmerged; the Jira issue a merged pull request of
+    a repository with no new GitHub rows names becomes a Bug, which makes that change a defect
+    fix though no row of its repository changed. Returns the three pull request ids."""
+    default_branch = {repo.name: repo.default_branch for repo in org.repos}
+    open_prs = [pr for pr in org.pull_requests if pr.closed_at is None]
+    merged = next(
+        pr for pr in open_prs if pr.repo == deployed_repo and pr.base_ref == default_branch[pr.repo]
+    )
+    merged.merged_at = merged.closed_at = at - timedelta(hours=1)
+    merged.merge_commit_sha, merged.merge_method, merged.updated_at = (
+        f"{merged.id:040x}",
+        "squash",
+        at,
+    )
+    abandoned = next(pr for pr in open_prs if pr.repo != deployed_repo)
+    abandoned.closed_at = abandoned.updated_at = at
+    # the renamed default branch recomputes the repository that deploys by workflow
+    touched = {pr.repo for pr in org.pull_requests if pr.updated_at == at} | {
+        deployed_repo,
+        *(repo.name for repo in org.repos if repo.deploy_source == "workflow"),
+    }
+    issues = {issue.key: issue for issue in org.issues}
+    defect_fix, issue = next(
+        (pr, issues[pr.title.split()[0]])
+        for pr in org.pull_requests
+        if pr.merged_at
+        and pr.repo not in touched
+        and pr.title.split()[0] in issues
+        and issues[pr.title.split()[0]].issue_type not in ("Bug", "Epic")
+        and "found-in-production" not in issues[pr.title.split()[0]].labels
+    )
+    issue.issue_type, issue.updated = "Bug", at
+    return merged.id, abandoned.id, defect_fix.id
 
 
 def ingest_from(sim: Simulator, warehouse: Path, **kwargs: object) -> list[SourceResult]:

@@ -8,35 +8,150 @@
 --     after the merge, when that deployment has no compare data.
 -- Each change is shipped once: by its best rule, then its earliest deployment. A change is
 -- rework when it is a hotfix, a revert or names a Jira issue of a defect category.
+-- Incremental by repository (docs/scaling.md): every rule ships a change by a deployment of
+-- its own repository, so a repository's rows depend on its pull requests (with their commits,
+-- reviews and labels), compares and deployment events, its default branch, and the defect flag
+-- of the Jira issues its changes name. A build recomputes every repository with such rows from
+-- loads newer than the newest already built, whose default branch differs from the one its
+-- rows hold, or whose changes name an issue whose defect flag differs from the one they hold,
+-- and replaces all its rows (delete + insert by repo).
 {%- set hotfix_labels = kpibridge.sql_list(var('hotfix_labels')) %}
+{{ config(
+    materialized=kpibridge.incremental_where_guarded(),
+    unique_key='repo',
+    incremental_strategy='delete+insert',
+    post_hook=[
+        "{{ kpibridge.delete_vanished(
+            'pull_request_id',
+            '(select pull_request_id from ' ~ ref('int_pull_requests_owned')
+            ~ ' where merged_at is not null)'
+        ) }}"
+    ]
+) }}
+
 with
 
-pull_requests as (
+all_pull_requests as (
     select * from {{ ref('int_pull_requests_owned') }}
 ),
 
-pull_request_commits as (
+all_pull_request_commits as (
     select * from {{ ref('stg_github__pull_request_commits') }}
 ),
 
-pull_request_reviews as (
+all_pull_request_reviews as (
     select * from {{ ref('stg_github__pull_request_reviews') }}
 ),
 
-pull_request_labels as (
+all_pull_request_labels as (
     select * from {{ ref('stg_github__pull_request_labels') }}
 ),
 
-compare_commits as (
+all_compare_commits as (
     select * from {{ ref('stg_github__compare_commits') }}
 ),
 
-deployments as (
+all_deployments as (
     select * from {{ ref('int_deployments_unioned') }}
 ),
 
 work_items as (
     select * from {{ ref('int_work_items_enriched') }}
+),
+
+-- labels are child rows of their pull request, reloaded with it; deployment events carry the
+-- newest load of their deployment, statuses, release or workflow run
+source_loads as (
+    select
+        repo,
+        dlt_load_id
+    from all_pull_requests
+    union all
+    select
+        repo,
+        dlt_load_id
+    from all_pull_request_commits
+    union all
+    select
+        repo,
+        dlt_load_id
+    from all_pull_request_reviews
+    union all
+    select
+        repo,
+        dlt_load_id
+    from all_compare_commits
+    union all
+    select
+        repo,
+        source_load_id as dlt_load_id
+    from all_deployments
+),
+
+-- the CTEs only an incremental run needs stay at the indent of the others
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if is_incremental() %}
+built_changes as (
+    select * from {{ this }}
+),
+
+changed_repos as (
+    {{ kpibridge.keys_loaded_since_built('repo', ['source_loads']) }}
+    union
+    -- the default branch picks the pull requests the merge-time fallback ships; a repository
+    -- without rows has no merged pull request (it would be from a newer load)
+    select built_changes.repo
+    from built_changes
+    inner join all_pull_requests
+        on built_changes.pull_request_id = all_pull_requests.pull_request_id
+    where built_changes.default_branch is distinct from all_pull_requests.default_branch
+    union
+    -- Jira issues are reloaded in their own pipeline: their defect flag is compared by value
+    select built_changes.repo
+    from built_changes
+    left join work_items
+        on built_changes.jira_issue_key = work_items.issue_key
+    where built_changes.is_defect_fix != coalesce(work_items.is_defect, false)
+),
+{%- endif %}
+
+pull_requests as (
+    select * from all_pull_requests
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+pull_request_commits as (
+    select * from all_pull_request_commits
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+pull_request_reviews as (
+    select * from all_pull_request_reviews
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+pull_request_labels as (
+    select * from all_pull_request_labels
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+compare_commits as (
+    select * from all_compare_commits
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+deployments as (
+    select * from all_deployments
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+),
+
+repo_loads as (
+    select
+        repo,
+        max(dlt_load_id) as source_load_id
+    from source_loads
+    {{ kpibridge.where_changed('repo', 'changed_repos') }}
+    group by repo
 ),
 
 merged as (
@@ -124,8 +239,11 @@ production as (
     where is_successful_production
 ),
 
+-- a compare is of a deployment of its own repository (ingestion reads it per repository);
+-- joining on the repository too keeps a repository's rows to its own rows
 compared_deployments as (
     select distinct
+        repo,
         'deployment:' || cast(deployment_id as {{ dbt.type_string() }}) as deployment_key
     from compare_commits
 ),
@@ -139,7 +257,8 @@ by_compare as (
         'compare' as ship_rule
     from compare_commits
     inner join production
-        on 'deployment:' || cast(compare_commits.deployment_id as {{ dbt.type_string() }})
+        on compare_commits.repo = production.repo
+        and 'deployment:' || cast(compare_commits.deployment_id as {{ dbt.type_string() }})
         = production.deployment_key
     inner join change_shas
         on compare_commits.repo = change_shas.repo
@@ -168,6 +287,7 @@ by_first_deployment as (
 next_deployment as (
     select
         merged.pull_request_id,
+        production.repo,
         production.deployment_key,
         production.deployed_at,
         production.is_first_of_repo,
@@ -191,7 +311,8 @@ by_merge_time as (
         'merge_time_fallback' as ship_rule
     from next_deployment
     left join compared_deployments
-        on next_deployment.deployment_key = compared_deployments.deployment_key
+        on next_deployment.repo = compared_deployments.repo
+        and next_deployment.deployment_key = compared_deployments.deployment_key
     where
         next_deployment.deployment_order = 1
         and not next_deployment.is_first_of_repo
@@ -241,13 +362,15 @@ joined as (
         merged.merge_commit_sha,
         hotfix_labelled.pull_request_id is not null
         {%- for prefix in var('hotfix_branch_prefixes') %}
-            or merged.head_ref like '{{ prefix }}%'
+        or merged.head_ref like '{{ prefix }}%'
         {%- endfor %} as is_hotfix,
         merged.head_ref like 'revert-%' or merged.title like 'Revert %' as is_revert,
         coalesce(work_items.is_defect, false) as is_defect_fix,
         shipping.deployment_key,
         shipping.deployed_at,
-        shipping.ship_rule
+        shipping.ship_rule,
+        merged.default_branch,
+        repo_loads.source_load_id
     from merged
     left join commit_summary
         on merged.pull_request_id = commit_summary.pull_request_id
@@ -262,6 +385,8 @@ joined as (
         and shipping.preference = 1
     left join work_items
         on merged.jira_issue_key = work_items.issue_key
+    left join repo_loads
+        on merged.repo = repo_loads.repo
 ),
 
 final as (

@@ -36,7 +36,8 @@ final as (
             "pull_requests.title || ' ' || coalesce(pull_requests.head_ref, '')"
         ) }} as jira_issue_key,
         team_sources.team_key,
-        repositories.default_branch
+        repositories.default_branch,
+        pull_requests.dlt_load_id
     from pull_requests
     left join team_sources
         on {{ kpibridge.repo_key('pull_requests.repo') }}
