@@ -418,7 +418,8 @@ def investment_chart(mix: pd.DataFrame, grain: str) -> Spec:
 
 
 def team_lines_chart(series: pd.DataFrame, grain: str, unit: str | None, title: str) -> Spec:
-    """One KPI, one line per team, points sized by n (hover for the value and n)."""
+    """One KPI, one line per team (hover a point for its value and n). The chart's height holds
+    the plot, its axes and a four-team legend: at 200 px the plot shrank below its axis title."""
     order = [period_label(grain, s) for s in sorted(series["period_start"].unique())]
     return _chart(
         {
@@ -443,7 +444,7 @@ def team_lines_chart(series: pd.DataFrame, grain: str, unit: str | None, title: 
                 _field("n", "quantitative"),
             ],
         },
-        height=200,
+        height=280,
     )
 
 
