@@ -193,7 +193,7 @@ def prepare_warehouse(scratch: Scratch, prebuilt: Path | None) -> None:
         "    results = run_ingest(duckdb_path=warehouse, settings=simulator_settings(sim.urls))\n"
         "assert not [r.error for r in results if r.error], results\n"
         "build_warehouse(warehouse, marts_path=sys.argv[2], project_dir=sys.argv[3],\n"
-        "    dbt_vars={'kpi_as_of_date': org.end.date().isoformat()})\n"
+        "    dbt_vars={'kpi_as_of_date': org.end.date().isoformat(), 'allow_demo_salt': True})\n"
     )
     subprocess.run(
         [

@@ -1,7 +1,7 @@
 -- Every KPI a domain model int_kpi_values__<domain> computes has that domain in the glossary's
 -- computed_by column, and every computed_by names a domain model: kpi_values reads the column
 -- to tell "no model computes this KPI" from "the data gave the model nothing to count", so a
--- KPI added to a model without it, or a misspelt domain, fails here.
+-- KPI added to a model without it, a misspelt domain or a missing data_needed fails here.
 with
 
 glossary as (
@@ -49,10 +49,22 @@ unknown_domains as (
     )
 ),
 
+-- kpi_values names data_needed to a team that never gets a value: a computed KPI needs one
+without_data_needed as (
+    select
+        computed_by as domain_name,
+        kpi_id,
+        'computed_by is set but data_needed is empty' as problem
+    from glossary
+    where computed_by is not null and data_needed is null
+),
+
 final as (
     select * from undeclared
     union all
     select * from unknown_domains
+    union all
+    select * from without_data_needed
 )
 
 select * from final
