@@ -27,10 +27,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set semantic_models = graph.semantic_models.values() | list -%}
-    {%- set metrics = {} -%}
-    {%- for metric in graph.metrics.values() -%}
-        {%- do metrics.update({metric.name: metric}) -%}
-    {%- endfor -%}
+    {%- set metrics = kpibridge.metrics_by_name() -%}
     {%- set groups = kpibridge.measure_groups(semantic_models) -%}
     {%- set layers = kpibridge.metric_layers(metrics) -%}
     {%- set kpis = kpibridge.kpi_metrics(metrics) -%}
@@ -87,7 +84,7 @@ metric_values as (
     select * from metric_layer_{{ layers | length - 1 }}
 ),
 
-final as (
+kpi_rows as (
     {%- for kpi in kpis %}
     select
         rollup_team_key as team_key,
@@ -103,6 +100,12 @@ final as (
     where {{ kpi.columns.get('reported_when', kpi.columns.sample_size) }} > 0
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+final as (
+    select
+        {{ kpibridge.kpi_value_columns() }}
+    from kpi_rows
 )
 
 select * from final
@@ -329,4 +332,36 @@ select * from final
         {%- endif -%}
     {%- endfor -%}
     {{ return(kpis) }}
+{%- endmacro %}
+
+{#- One row per KPI metric: its kpi_id and the metrics that give kpi_values' other columns
+    (reported_when resolved to its default). Empty while dbt parses. -#}
+{% macro kpi_metric_definitions() -%}
+    {%- set kpis = kpibridge.kpi_metrics(kpibridge.metrics_by_name()) if execute else [] -%}
+    {%- set roles = ['numerator', 'denominator', 'sample_size', 'p50', 'p90', 'reported_when'] -%}
+    {%- for kpi in kpis %}
+    select
+        cast('{{ kpi.name }}' as {{ dbt.type_string() }}) as kpi_id
+        {%- for role in roles %},
+        {%- set metric = kpi.columns.get(role) or (kpi.columns.sample_size if role == 'reported_when') %}
+        cast({{ "'" ~ metric ~ "'" if metric else 'null' }} as {{ dbt.type_string() }}) as {{ role }}_metric
+        {%- endfor %}
+    {% if not loop.last %}union all{% endif %}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as kpi_id
+        {%- for role in roles %},
+        cast(null as {{ dbt.type_string() }}) as {{ role }}_metric
+        {%- endfor %}
+    where false
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Every metric of the project's semantic layer, by name -#}
+{% macro metrics_by_name() -%}
+    {%- set metrics = {} -%}
+    {%- for metric in graph.metrics.values() -%}
+        {%- do metrics.update({metric.name: metric}) -%}
+    {%- endfor -%}
+    {{ return(metrics) }}
 {%- endmacro %}
