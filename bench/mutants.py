@@ -37,9 +37,11 @@ FAILURES = "models/intermediate/reliability/int_deployment_failures.sql"
 LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
 INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
 BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
-PLANNING = "models/intermediate/planning/int_kpi_values__planning.sql"
+PLANNING = "models/marts/planning/_planning__semantic.yml"
 FIX_VERSIONS = "models/intermediate/planning/int_fix_versions_released.sql"
 WORK_ITEMS = "models/intermediate/planning/int_work_items_enriched.sql"
+WORK_IN_PROGRESS = "models/marts/semantic/daily_work_in_progress.sql"
+DONE = 'expr: "case when team_key is not null and done_at is not null '
 PERIODS = "models/intermediate/int_periods.sql"
 KPI_VALUES = "models/marts/kpis/kpi_values.sql"
 SCORECARD = "models/marts/kpis/kpi_scorecard.sql"
@@ -333,22 +335,22 @@ SQL_MUTANTS = (
         "> vs >=",
         (_unit("int_service_downtime_by_period"),),
     ),
-    # planning
+    # planning KPIs: their metrics, judged by the hand-computed KPI cases
     Mutant(
         "planning-cycle-time-mean",
         PLANNING,
-        "{{ kpibridge.median('measure') }} as value,",
-        "avg(measure) as value,",
+        "agg: median\n        " + DONE + 'then cycle_time_days end"',
+        "agg: average\n        " + DONE + 'then cycle_time_days end"',
         "median -> mean",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-delay-median",
         PLANNING,
-        "avg(measure) as value,",
-        "{{ kpibridge.median('measure') }} as value,",
+        "agg: average\n        " + DONE + "and is_requirement",
+        "agg: median\n        " + DONE + "and is_requirement",
         "mean -> median",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-on-time-strict",
@@ -361,34 +363,34 @@ SQL_MUTANTS = (
     Mutant(
         "planning-tech-debt-as-percent",
         PLANNING,
-        "case when kpi_id = 'tech_debt_remediation_rate' then 1 else 100 end",
-        "100",
+        "expr: 1.0 * tech_debt_done / nullif(tech_debt_created, 0)",
+        "expr: 100.0 * tech_debt_done / nullif(tech_debt_created, 0)",
         "unit slip (ratio -> percent)",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-say-do-counts-added",
         PLANNING,
-        "where is_sprint_closed\n        and in_sprint_at_start\n",
-        "where is_sprint_closed\n",
+        "then issues_at_start else 0 end",
+        "then issues_at_start + issues_added_after_start else 0 end",
         "dropped condition",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-story-points-ignored",
         PLANNING,
-        "when count(measure) = count(*) then sum(numerator * measure)",
-        "when false then sum(numerator * measure)",
+        "when pointed_done_items = done_items then done_story_points else done_items end",
+        "when false then done_story_points else done_items end",
         "dropped branch",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-wip-end-exclusive",
-        PLANNING,
-        "intervals_with_organisation.valid_to >= cast(periods.period_end as timestamp)",
-        "intervals_with_organisation.valid_to > cast(periods.period_end as timestamp)",
-        ">= vs >",
-        (_unit("int_kpi_values__planning"),),
+        WORK_IN_PROGRESS,
+        "day_ends.day_end <= status_intervals.valid_to",
+        "day_ends.day_end < status_intervals.valid_to",
+        "<= vs <",
+        (_unit("daily_work_in_progress"),),
     ),
     Mutant(
         "work-items-cycle-from-last-active",
