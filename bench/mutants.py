@@ -385,6 +385,14 @@ SQL_MUTANTS = (
         (KPI_CASES,),
     ),
     Mutant(
+        "planning-person-days-zero-logged",
+        SEMANTIC,
+        "coalesce(nullif(person_days_logged, 0), nominal_person_days)",
+        "coalesce(person_days_logged, nominal_person_days)",
+        "fallback skipped (no worklog: zero person-days)",
+        (KPI_CASES,),
+    ),
+    Mutant(
         "planning-wip-end-exclusive",
         WORK_IN_PROGRESS,
         "day_ends.day_end <= status_intervals.valid_to",
