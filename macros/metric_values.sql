@@ -27,10 +27,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set semantic_models = graph.semantic_models.values() | list -%}
-    {%- set metrics = {} -%}
-    {%- for metric in graph.metrics.values() -%}
-        {%- do metrics.update({metric.name: metric}) -%}
-    {%- endfor -%}
+    {%- set metrics = kpibridge.metrics_by_name() -%}
     {%- set groups = kpibridge.measure_groups(semantic_models) -%}
     {%- set layers = kpibridge.metric_layers(metrics) -%}
     {%- set kpis = kpibridge.kpi_metrics(metrics) -%}
@@ -87,7 +84,7 @@ metric_values as (
     select * from metric_layer_{{ layers | length - 1 }}
 ),
 
-final as (
+kpi_rows as (
     {%- for kpi in kpis %}
     select
         rollup_team_key as team_key,
@@ -103,6 +100,12 @@ final as (
     where {{ kpi.columns.get('reported_when', kpi.columns.sample_size) }} > 0
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+final as (
+    select
+        {{ kpibridge.kpi_value_columns() }}
+    from kpi_rows
 )
 
 select * from final
@@ -329,4 +332,21 @@ select * from final
         {%- endif -%}
     {%- endfor -%}
     {{ return(kpis) }}
+{%- endmacro %}
+
+{#- The kpi_ids of the glossary KPIs the metrics define (empty while dbt parses) -#}
+{% macro kpi_metric_names() -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(kpibridge.kpi_metrics(kpibridge.metrics_by_name()) | map(attribute='name') | list) }}
+{%- endmacro %}
+
+{#- Every metric of the project's semantic layer, by name -#}
+{% macro metrics_by_name() -%}
+    {%- set metrics = {} -%}
+    {%- for metric in graph.metrics.values() -%}
+        {%- do metrics.update({metric.name: metric}) -%}
+    {%- endfor -%}
+    {{ return(metrics) }}
 {%- endmacro %}
