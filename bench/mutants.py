@@ -24,7 +24,12 @@ def _unit(model: str) -> str:
     return f"dbt:test_type:unit,{model}"
 
 
-DELIVERY = "models/intermediate/delivery/int_kpi_values__delivery.sql"
+DELIVERY = "models/marts/delivery/_delivery__semantic.yml"
+SEMANTIC = "models/marts/semantic/_semantic__semantic.yml"
+COMPILER = "macros/metric_values.sql"
+# the hand-computed cases of the KPI metrics (dbt's unit tests cannot compile them)
+KPI_CASES = "pytest:tests/models/test_kpi_metric_cases.py"
+MERGED = "expr: case when team_key is not null and is_merged then "
 CHANGES = "models/intermediate/delivery/int_changes_shipped.sql"
 DEPLOYMENTS = "models/intermediate/delivery/int_deployments_unioned.sql"
 RELIABILITY = "models/intermediate/reliability/int_kpi_values__reliability.sql"
@@ -43,46 +48,46 @@ MACROS = "macros/aggregates.sql"
 PERIODS_MACROS = "macros/periods.sql"
 
 SQL_MUTANTS = (
-    # delivery KPIs
+    # delivery KPIs: their metrics, judged by the hand-computed KPI cases
     Mutant(
         "delivery-lead-time-mean",
         DELIVERY,
-        "{{ kpibridge.median('shipped_changes.lead_time_hours') }} as median_hours",
-        "avg(shipped_changes.lead_time_hours) as median_hours",
+        "agg: median\n        " + MERGED + "lead_time_hours",
+        "agg: average\n        " + MERGED + "lead_time_hours",
         "median -> mean",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-pr-review-time-mean",
         DELIVERY,
-        "{{ kpibridge.median('merged_changes.open_to_merge_hours') }} as median_open_hours",
-        "avg(merged_changes.open_to_merge_hours) as median_open_hours",
+        "agg: median\n        " + MERGED + "hours_to_merge",
+        "agg: average\n        " + MERGED + "hours_to_merge",
         "median -> mean",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-pr-size-mean",
         DELIVERY,
-        "{{ kpibridge.median('merged_changes.lines_changed') }} as median_lines",
-        "avg(merged_changes.lines_changed) as median_lines",
+        "agg: median\n        " + MERGED + "lines_changed",
+        "agg: average\n        " + MERGED + "lines_changed",
         "median -> mean",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-clean-approval-any-commits",
         DELIVERY,
-        "and merged_changes.commits_after_first_review = 0 then 1",
-        "and merged_changes.commits_after_first_review >= 0 then 1",
+        "and commits_after_first_review = 0 then 1",
+        "and commits_after_first_review >= 0 then 1",
         "comparison flip",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-review-coverage-two-approvals",
         DELIVERY,
-        "when merged_changes.approvals >= 1 then 1",
-        "when merged_changes.approvals > 1 then 1",
+        "is_merged and approvals >= 1 then 1",
+        "is_merged and approvals > 1 then 1",
         "bound shift",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "period-week-starts-sunday",
@@ -103,35 +108,78 @@ SQL_MUTANTS = (
     Mutant(
         "delivery-deployment-days-not-distinct",
         DELIVERY,
-        "count(distinct cast(production_deployments.event_at as date)) as deployment_days",
-        "count(cast(production_deployments.event_at as date)) as deployment_days",
+        "agg: count_distinct\n        expr: case when is_successful_production and team_key "
+        "is not null then cast(deployed_at as date) end",
+        "agg: count\n        expr: case when is_successful_production and team_key "
+        "is not null then cast(deployed_at as date) end",
         "distinct dropped",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-authors-not-distinct",
-        DELIVERY,
-        "count(distinct merged_changes.author_key) as authors",
-        "count(merged_changes.author_key) as authors",
+        SEMANTIC,
+        "agg: count_distinct\n        expr: author_key",
+        "agg: count\n        expr: author_key",
         "distinct dropped",
-        (_unit("int_kpi_values__delivery"),),
-    ),
-    Mutant(
-        "delivery-escaped-defects-join-drops-team",
-        DELIVERY,
-        "on deployment_kpis.team_key = escaped_defect_counts.team_key\n"
-        "        and deployment_kpis.grain = escaped_defect_counts.grain",
-        "on deployment_kpis.grain = escaped_defect_counts.grain",
-        "dropped join condition",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-frequency-per-day",
         DELIVERY,
-        "deployments * 7.0 / days_in_period as value",
-        "deployments * 1.0 / days_in_period as value",
+        "expr: production_deployments * 7.0 / calendar_days",
+        "expr: production_deployments * 1.0 / calendar_days",
         "unit slip (per day, not per week)",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "delivery-abandoned-counts-merged",
+        DELIVERY,
+        "closed_at is not null and not is_merged then 1",
+        "closed_at is not null then 1",
+        "dropped condition",
+        (KPI_CASES,),
+    ),
+    # the compiler of the metrics (macros/metric_values.sql): every KPI
+    Mutant(
+        "metrics-organisation-only-rows-without-team",
+        COMPILER,
+        "or teams.rollup_team_key = 'organisation'",
+        "or (teams.rollup_team_key = 'organisation' and {{ group.team_expr }} is null)",
+        "organisation drops the teams' events",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-fill-nulls-ignored",
+        COMPILER,
+        "coalesce({{ column.sql }}, {{ input.fill_nulls_with }})",
+        "{{ column.sql }}",
+        "measured zero -> null",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-reported-when-ignored",
+        COMPILER,
+        "where {{ kpi.columns.get('reported_when', kpi.columns.sample_size) }} > 0",
+        "where {{ kpi.columns.sample_size }} > 0",
+        "row presence from the wrong metric",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-percentile-as-median",
+        COMPILER,
+        "{{ kpibridge.percentile(expr, measure.agg_params.percentile) }}",
+        "{{ kpibridge.median(expr) }}",
+        "p90 -> p50",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-period-end-inclusive",
+        PERIODS_MACROS,
+        "{{ periods }}.period_start = {{ kpibridge.period_start(periods ~ '.grain', ts) }}",
+        "{{ periods }}.period_start = {{ kpibridge.period_start(periods ~ '.grain', ts) }}\n"
+        "    or {{ periods }}.period_end = cast({{ ts }} as date)",
+        "an event at the next period's first instant counts twice",
+        (KPI_CASES,),
     ),
     # review timeline and shipping
     Mutant(
@@ -456,7 +504,7 @@ SQL_MUTANTS = (
         "    from {{ relation }}\n    union all\n",
         "    from {{ relation }}\n    where false\n    union all\n",
         "dropped rows",
-        (_unit("int_kpi_values__delivery"),),
+        (_unit("lead_time_bottlenecks"),),
     ),
 )
 

@@ -334,12 +334,27 @@ select * from final
     {{ return(kpis) }}
 {%- endmacro %}
 
-{#- The kpi_ids of the glossary KPIs the metrics define (empty while dbt parses) -#}
-{% macro kpi_metric_names() -%}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {{ return(kpibridge.kpi_metrics(kpibridge.metrics_by_name()) | map(attribute='name') | list) }}
+{#- One row per KPI metric: its kpi_id and the metrics that give kpi_values' other columns
+    (reported_when resolved to its default). Empty while dbt parses. -#}
+{% macro kpi_metric_definitions() -%}
+    {%- set kpis = kpibridge.kpi_metrics(kpibridge.metrics_by_name()) if execute else [] -%}
+    {%- set roles = ['numerator', 'denominator', 'sample_size', 'p50', 'p90', 'reported_when'] -%}
+    {%- for kpi in kpis %}
+    select
+        cast('{{ kpi.name }}' as {{ dbt.type_string() }}) as kpi_id
+        {%- for role in roles %},
+        {%- set metric = kpi.columns.get(role) or (kpi.columns.sample_size if role == 'reported_when') %}
+        cast({{ "'" ~ metric ~ "'" if metric else 'null' }} as {{ dbt.type_string() }}) as {{ role }}_metric
+        {%- endfor %}
+    {% if not loop.last %}union all{% endif %}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as kpi_id
+        {%- for role in roles %},
+        cast(null as {{ dbt.type_string() }}) as {{ role }}_metric
+        {%- endfor %}
+    where false
+    {%- endfor %}
 {%- endmacro %}
 
 {#- Every metric of the project's semantic layer, by name -#}

@@ -2,7 +2,6 @@
 -- with data_needed: kpi_values reports the glossary's KPIs, takes "a metric defines it" to tell
 -- "not computed by any model" from "the data gave it nothing to count", and names data_needed
 -- to a team that never gets a value. A misspelt metric or a missing data_needed fails here.
-{%- set kpi_ids = kpibridge.kpi_metric_names() %}
 with
 
 glossary as (
@@ -10,12 +9,7 @@ glossary as (
 ),
 
 kpi_metrics as (
-    {%- for kpi_id in kpi_ids %}
-        select '{{ kpi_id }}' as kpi_id
-        {% if not loop.last %}union all{% endif %}
-    {%- else %}
-        select cast(null as {{ dbt.type_string() }}) as kpi_id where false
-    {%- endfor %}
+    select * from {{ ref('kpi_metric_definitions') }}
 ),
 
 final as (

@@ -40,11 +40,22 @@ def _cases() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def compiled_sql(built: Built, tmp_path_factory: pytest.TempPathFactory) -> str:
+def built_warehouse(request: pytest.FixtureRequest) -> Path:
+    """A built warehouse, for the columns of the tables the model reads: the simulator org's,
+    or $KPIBRIDGE_TEST_BUILT_WAREHOUSE (bench/mutation.py passes its build, saving one)."""
+    prebuilt = os.environ.get("KPIBRIDGE_TEST_BUILT_WAREHOUSE")
+    if prebuilt:
+        return Path(prebuilt)
+    built: Built = request.getfixturevalue("built")
+    return built.warehouse
+
+
+@pytest.fixture(scope="module")
+def compiled_sql(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """`dbt compile` of kpi_metric_values, on a copy of the built warehouse (hooks write to it)."""
     folder = tmp_path_factory.mktemp("compile")
     warehouse = folder / "kpibridge.duckdb"
-    shutil.copyfile(built.warehouse, warehouse)
+    shutil.copyfile(built_warehouse, warehouse)
     compiled = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet"]
         + ["--select", "kpi_metric_values", "--vars", '{"allow_demo_salt": true}'],
@@ -66,10 +77,10 @@ def compiled_sql(built: Built, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def case_db(built: Built, compiled_sql: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def case_db(built_warehouse: Path, compiled_sql: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory 'kpibridge' catalog with every relation the model reads, empty."""
     con = duckdb.connect()
-    con.execute(f"attach '{built.warehouse}' as built (read_only)")
+    con.execute(f"attach '{built_warehouse}' as built (read_only)")
     con.execute("attach ':memory:' as kpibridge")
     for schema, table in sorted(set(RELATION.findall(compiled_sql))):
         con.execute(f'create schema if not exists kpibridge."{schema}"')

@@ -32,13 +32,18 @@ computed as (
     select * from {{ ref('kpi_metric_values') }}
 ),
 
+kpi_metrics as (
+    select * from {{ ref('kpi_metric_definitions') }}
+),
+
 -- the glossary KPIs a metric defines, and what the data must hold for each to have a value
 modelled_kpis as (
     select
-        kpi_id,
-        data_needed as needs
+        glossary.kpi_id,
+        glossary.data_needed as needs
     from glossary
-    where kpi_id in ({{ kpibridge.sql_list(kpibridge.kpi_metric_names()) }})
+    inner join kpi_metrics
+        on glossary.kpi_id = kpi_metrics.kpi_id
 ),
 
 -- a team is mapped to a source system when it owns a repo/project/board/service there;
