@@ -32,11 +32,11 @@ KPI_CASES = "pytest:tests/models/test_kpi_metric_cases.py"
 MERGED = "expr: case when team_key is not null and is_merged then "
 CHANGES = "models/intermediate/delivery/int_changes_shipped.sql"
 DEPLOYMENTS = "models/intermediate/delivery/int_deployments_unioned.sql"
-RELIABILITY = "models/intermediate/reliability/int_kpi_values__reliability.sql"
+INCIDENTS = "models/marts/reliability/_incidents__semantic.yml"
 FAILURES = "models/intermediate/reliability/int_deployment_failures.sql"
 LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
-INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
-BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
+DOWNTIME_INCIDENTS = "models/intermediate/reliability/int_downtime_incidents_merged.sql"
+SERVICE_DAY_INCIDENTS = "models/marts/semantic/service_day_incidents.sql"
 PLANNING = "models/marts/planning/_planning__semantic.yml"
 FIX_VERSIONS = "models/intermediate/planning/int_fix_versions_released.sql"
 WORK_ITEMS = "models/intermediate/planning/int_work_items_enriched.sql"
@@ -235,21 +235,19 @@ SQL_MUTANTS = (
     # reliability
     Mutant(
         "reliability-recovery-mean",
-        RELIABILITY,
-        "when 'failed_deployment_recovery_time'\n"
-        "                then {{ kpibridge.median('span_value') }}",
-        "when 'failed_deployment_recovery_time'\n                then avg(span_value)",
+        DELIVERY,
+        "agg: median\n        expr: hours_to_recover",
+        "agg: average\n        expr: hours_to_recover",
         "median -> mean",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "reliability-mtta-median",
-        RELIABILITY,
-        "when 'incident_count' then cast(count(*) as double precision)",
-        "when 'incident_count' then cast(count(*) as double precision)\n"
-        "            when 'mtta' then {{ kpibridge.median('span_value') }}",
+        INCIDENTS,
+        "agg: average\n        expr: case when team_key is not null then minutes_to_acknowledge",
+        "agg: median\n        expr: case when team_key is not null then minutes_to_acknowledge",
         "mean -> median",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "reliability-recovery-first-resolution",
@@ -272,11 +270,12 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-mttr-by-created",
-        RELIABILITY,
-        "resolved_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
-        "created_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
+        INCIDENTS,
+        "agg: average\n        expr: case when team_key is not null then hours_to_resolve end\n"
+        "        agg_time_dimension: resolved_at\n",
+        "agg: average\n        expr: case when team_key is not null then hours_to_resolve end\n",
         "wrong period timestamp",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "reliability-cfr-counts-unlinked",
@@ -288,20 +287,27 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-availability-day-short",
-        RELIABILITY,
-        "periods.days_in_period * 24 * 60 * team_service_counts.services",
-        "(periods.days_in_period - 1) * 24 * 60 * team_service_counts.services",
+        SEMANTIC,
+        "expr: service_days * 1440",
+        "expr: (service_days - 1) * 1440",
         "off-by-one period length",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
-        "reliability-downtime-join-drops-period",
-        RELIABILITY,
-        "and periods.grain = downtime_sums.grain\n"
-        "        and periods.period_start = downtime_sums.period_start",
-        "and periods.grain = downtime_sums.grain",
-        "dropped join condition",
-        (_unit("int_kpi_values__reliability"),),
+        "reliability-downtime-incidents-per-day",
+        SEMANTIC,
+        "agg: count_distinct\n        expr: service_id || '|' || incident_id",
+        "agg: count\n        expr: service_id || '|' || incident_id",
+        "distinct -> all",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "reliability-incident-count-sparse",
+        INCIDENTS,
+        "sample_size: incident_count, reported_when: service_days}",
+        "sample_size: incident_count}",
+        "dropped zero rows",
+        (KPI_CASES,),
     ),
     Mutant(
         "links-window-start-inclusive",
@@ -321,19 +327,19 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "downtime-touching-intervals-split",
-        INTERVALS,
-        "when previous_max_end is null or interval_start > previous_max_end then 1",
-        "when previous_max_end is null or interval_start >= previous_max_end then 1",
+        DOWNTIME_INCIDENTS,
+        "when previous_max_end is null or incident_start > previous_max_end then 1",
+        "when previous_max_end is null or incident_start >= previous_max_end then 1",
         "> vs >=",
-        (_unit("int_service_downtime_intervals"),),
+        (_unit("int_downtime_incidents_merged"),),
     ),
     Mutant(
-        "downtime-by-period-touching-end",
-        BY_PERIOD,
-        "and intervals.interval_end > cast(periods.period_start as timestamp)",
-        "and intervals.interval_end >= cast(periods.period_start as timestamp)",
-        "> vs >=",
-        (_unit("int_service_downtime_by_period"),),
+        "downtime-day-touching-end",
+        SERVICE_DAY_INCIDENTS,
+        "and days.day_start < merged_incidents.interval_end",
+        "and days.day_start <= merged_incidents.interval_end",
+        "< vs <=",
+        (_unit("service_day_incidents"),),
     ),
     # planning KPIs: their metrics, judged by the hand-computed KPI cases
     Mutant(

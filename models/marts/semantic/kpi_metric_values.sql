@@ -10,4 +10,5 @@
 -- depends_on: {{ ref('issue_deliveries') }}, {{ ref('merged_change_authors') }}
 -- depends_on: {{ ref('priority_defect_events') }}, {{ ref('repo_coverage_days') }}
 -- depends_on: {{ ref('service_days') }}, {{ ref('team_calendar_days') }}
+-- depends_on: {{ ref('service_day_incidents') }}
 {{ kpibridge.kpi_metric_values(ref('int_teams'), ref('int_periods')) }}

@@ -1,7 +1,7 @@
 -- One row per service, owning team and calendar day of the reported periods, with the merged
--- high-urgency downtime (int_service_downtime_intervals) clipped to the day and its cost: the
--- pieces add up to what int_service_downtime_by_period clips to a week, month or quarter, and
--- the rows count the service-days availability divides by.
+-- high-urgency downtime (int_service_downtime_intervals) clipped to the day and its cost:
+-- summed over a week, month or quarter they are its downtime, and the rows count the
+-- service-days availability divides by.
 with
 
 calendar_days as (
