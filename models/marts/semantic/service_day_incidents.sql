@@ -20,6 +20,8 @@ days as (
         cast(calendar_date as timestamp) as day_start,
         cast({{ kpibridge.days_after('calendar_date', 1) }} as timestamp) as day_end
     from service_days
+    -- the owners' days: a shared service's correction rows have no team
+    where team_key is not null
 ),
 
 final as (
