@@ -93,7 +93,7 @@ kpi_rows as (
         period_start,
         {{ kpi.name }} as value,
         {%- for column, source in kpi_value_sources.items() %}
-        {{ kpi.columns.get(source) or 'null' }} as {{ column }}
+        {{ kpi.columns.get(source) or 'cast(null as double precision)' }} as {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from metric_values
