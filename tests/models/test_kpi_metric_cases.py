@@ -22,7 +22,7 @@ import duckdb
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT, Built
+from tests.conftest import REPO_ROOT
 
 CASES_DIR = Path(__file__).parent / "kpi_metric_cases"
 MODEL_PATH = Path("compiled/kpibridge/models/marts/semantic/kpi_metric_values.sql")
@@ -40,29 +40,31 @@ def _cases() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def built_warehouse(request: pytest.FixtureRequest) -> Path:
-    """A built warehouse, for the columns of the tables the model reads: the simulator org's,
-    or $KPIBRIDGE_TEST_BUILT_WAREHOUSE (bench/mutation.py passes its build, saving one)."""
+def warehouse_copy(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A copy of a built warehouse: dbt compiles against it (its hooks write) and the cases take
+    the columns of the tables the model reads from it. The simulator org's build, or
+    $KPIBRIDGE_TEST_BUILT_WAREHOUSE (bench/mutation.py passes its own, saving one; it keeps that
+    file open, so it is copied, never attached)."""
     prebuilt = os.environ.get("KPIBRIDGE_TEST_BUILT_WAREHOUSE")
-    if prebuilt:
-        return Path(prebuilt)
-    built: Built = request.getfixturevalue("built")
-    return built.warehouse
+    source = Path(prebuilt) if prebuilt else request.getfixturevalue("built").warehouse
+    copy = tmp_path_factory.mktemp("compile") / "kpibridge.duckdb"
+    shutil.copyfile(source, copy)
+    return copy
 
 
 @pytest.fixture(scope="module")
-def compiled_sql(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """`dbt compile` of kpi_metric_values, on a copy of the built warehouse (hooks write to it)."""
-    folder = tmp_path_factory.mktemp("compile")
-    warehouse = folder / "kpibridge.duckdb"
-    shutil.copyfile(built_warehouse, warehouse)
+def compiled_sql(warehouse_copy: Path) -> str:
+    """`dbt compile` of kpi_metric_values."""
+    folder = warehouse_copy.parent
     compiled = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "compile", "--quiet"]
         + ["--select", "kpi_metric_values", "--vars", '{"allow_demo_salt": true}'],
         cwd=REPO_ROOT,
         env={
             **os.environ,
-            "KPIBRIDGE_DUCKDB": str(warehouse),
+            "KPIBRIDGE_DUCKDB": str(warehouse_copy),
             "DBT_PROFILES_DIR": str(REPO_ROOT),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_TARGET_PATH": str(folder / "target"),
@@ -77,10 +79,10 @@ def compiled_sql(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture
-def case_db(built_warehouse: Path, compiled_sql: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def case_db(warehouse_copy: Path, compiled_sql: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory 'kpibridge' catalog with every relation the model reads, empty."""
     con = duckdb.connect()
-    con.execute(f"attach '{built_warehouse}' as built (read_only)")
+    con.execute(f"attach '{warehouse_copy}' as built (read_only)")
     con.execute("attach ':memory:' as kpibridge")
     for schema, table in sorted(set(RELATION.findall(compiled_sql))):
         con.execute(f'create schema if not exists kpibridge."{schema}"')
