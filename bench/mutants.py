@@ -24,17 +24,24 @@ def _unit(model: str) -> str:
     return f"dbt:test_type:unit,{model}"
 
 
-DELIVERY = "models/intermediate/delivery/int_kpi_values__delivery.sql"
+DELIVERY = "models/marts/delivery/_delivery__semantic.yml"
+SEMANTIC = "models/marts/semantic/_semantic__semantic.yml"
+COMPILER = "macros/metric_values.sql"
+# the hand-computed cases of the KPI metrics (dbt's unit tests cannot compile them)
+KPI_CASES = "pytest:tests/models/test_kpi_metric_cases.py"
+MERGED = "expr: case when team_key is not null and is_merged then "
 CHANGES = "models/intermediate/delivery/int_changes_shipped.sql"
 DEPLOYMENTS = "models/intermediate/delivery/int_deployments_unioned.sql"
-RELIABILITY = "models/intermediate/reliability/int_kpi_values__reliability.sql"
+INCIDENTS = "models/marts/reliability/_incidents__semantic.yml"
 FAILURES = "models/intermediate/reliability/int_deployment_failures.sql"
 LINKS = "models/intermediate/reliability/int_incident_deployment_links.sql"
-INTERVALS = "models/intermediate/reliability/int_service_downtime_intervals.sql"
-BY_PERIOD = "models/intermediate/reliability/int_service_downtime_by_period.sql"
-PLANNING = "models/intermediate/planning/int_kpi_values__planning.sql"
+DOWNTIME_INCIDENTS = "models/intermediate/reliability/int_downtime_incidents_merged.sql"
+SERVICE_DAY_INCIDENTS = "models/marts/semantic/service_day_incidents.sql"
+PLANNING = "models/marts/planning/_planning__semantic.yml"
 FIX_VERSIONS = "models/intermediate/planning/int_fix_versions_released.sql"
 WORK_ITEMS = "models/intermediate/planning/int_work_items_enriched.sql"
+WORK_IN_PROGRESS = "models/marts/semantic/daily_work_in_progress.sql"
+DONE = 'expr: "case when team_key is not null and done_at is not null '
 PERIODS = "models/intermediate/int_periods.sql"
 KPI_VALUES = "models/marts/kpis/kpi_values.sql"
 SCORECARD = "models/marts/kpis/kpi_scorecard.sql"
@@ -43,46 +50,46 @@ MACROS = "macros/aggregates.sql"
 PERIODS_MACROS = "macros/periods.sql"
 
 SQL_MUTANTS = (
-    # delivery KPIs
+    # delivery KPIs: their metrics, judged by the hand-computed KPI cases
     Mutant(
         "delivery-lead-time-mean",
         DELIVERY,
-        "{{ kpibridge.median('shipped_changes.lead_time_hours') }} as median_hours",
-        "avg(shipped_changes.lead_time_hours) as median_hours",
+        "agg: median\n        " + MERGED + "lead_time_hours",
+        "agg: average\n        " + MERGED + "lead_time_hours",
         "median -> mean",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-pr-review-time-mean",
         DELIVERY,
-        "{{ kpibridge.median('merged_changes.open_to_merge_hours') }} as median_open_hours",
-        "avg(merged_changes.open_to_merge_hours) as median_open_hours",
+        "agg: median\n        " + MERGED + "hours_to_merge",
+        "agg: average\n        " + MERGED + "hours_to_merge",
         "median -> mean",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-pr-size-mean",
         DELIVERY,
-        "{{ kpibridge.median('merged_changes.lines_changed') }} as median_lines",
-        "avg(merged_changes.lines_changed) as median_lines",
+        "agg: median\n        " + MERGED + "lines_changed",
+        "agg: average\n        " + MERGED + "lines_changed",
         "median -> mean",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-clean-approval-any-commits",
         DELIVERY,
-        "and merged_changes.commits_after_first_review = 0 then 1",
-        "and merged_changes.commits_after_first_review >= 0 then 1",
+        "and commits_after_first_review = 0 then 1",
+        "and commits_after_first_review >= 0 then 1",
         "comparison flip",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-review-coverage-two-approvals",
         DELIVERY,
-        "when merged_changes.approvals >= 1 then 1",
-        "when merged_changes.approvals > 1 then 1",
+        "is_merged and approvals >= 1 then 1",
+        "is_merged and approvals > 1 then 1",
         "bound shift",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "period-week-starts-sunday",
@@ -103,35 +110,78 @@ SQL_MUTANTS = (
     Mutant(
         "delivery-deployment-days-not-distinct",
         DELIVERY,
-        "count(distinct cast(production_deployments.event_at as date)) as deployment_days",
-        "count(cast(production_deployments.event_at as date)) as deployment_days",
+        "agg: count_distinct\n        expr: case when is_successful_production and team_key "
+        "is not null then cast(deployed_at as date) end",
+        "agg: count\n        expr: case when is_successful_production and team_key "
+        "is not null then cast(deployed_at as date) end",
         "distinct dropped",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-authors-not-distinct",
-        DELIVERY,
-        "count(distinct merged_changes.author_key) as authors",
-        "count(merged_changes.author_key) as authors",
+        SEMANTIC,
+        "agg: count_distinct\n        expr: author_key",
+        "agg: count\n        expr: author_key",
         "distinct dropped",
-        (_unit("int_kpi_values__delivery"),),
-    ),
-    Mutant(
-        "delivery-escaped-defects-join-drops-team",
-        DELIVERY,
-        "on deployment_kpis.team_key = escaped_defect_counts.team_key\n"
-        "        and deployment_kpis.grain = escaped_defect_counts.grain",
-        "on deployment_kpis.grain = escaped_defect_counts.grain",
-        "dropped join condition",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "delivery-frequency-per-day",
         DELIVERY,
-        "deployments * 7.0 / days_in_period as value",
-        "deployments * 1.0 / days_in_period as value",
+        "expr: production_deployments * 7.0 / calendar_days",
+        "expr: production_deployments * 1.0 / calendar_days",
         "unit slip (per day, not per week)",
-        (_unit("int_kpi_values__delivery"),),
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "delivery-abandoned-counts-merged",
+        DELIVERY,
+        "closed_at is not null and not is_merged then 1",
+        "closed_at is not null then 1",
+        "dropped condition",
+        (KPI_CASES,),
+    ),
+    # the compiler of the metrics (macros/metric_values.sql): every KPI
+    Mutant(
+        "metrics-organisation-only-rows-without-team",
+        COMPILER,
+        "or teams.rollup_team_key = 'organisation'",
+        "or (teams.rollup_team_key = 'organisation' and {{ group.team_expr }} is null)",
+        "organisation drops the teams' events",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-fill-nulls-ignored",
+        COMPILER,
+        "coalesce({{ column.sql }}, {{ input.fill_nulls_with }})",
+        "{{ column.sql }}",
+        "measured zero -> null",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-reported-when-ignored",
+        COMPILER,
+        "where {{ kpi.columns.get('reported_when', kpi.columns.sample_size) }} > 0",
+        "where {{ kpi.columns.sample_size }} > 0",
+        "row presence from the wrong metric",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-percentile-as-median",
+        COMPILER,
+        "{{ kpibridge.percentile(expr, measure.agg_params.percentile) }}",
+        "{{ kpibridge.median(expr) }}",
+        "p90 -> p50",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "metrics-period-end-inclusive",
+        PERIODS_MACROS,
+        "{{ periods }}.period_start = {{ kpibridge.period_start(periods ~ '.grain', ts) }}",
+        "{{ periods }}.period_start = {{ kpibridge.period_start(periods ~ '.grain', ts) }}\n"
+        "    or {{ periods }}.period_end = cast({{ ts }} as date)",
+        "an event at the next period's first instant counts twice",
+        (KPI_CASES,),
     ),
     # review timeline and shipping
     Mutant(
@@ -185,21 +235,19 @@ SQL_MUTANTS = (
     # reliability
     Mutant(
         "reliability-recovery-mean",
-        RELIABILITY,
-        "when 'failed_deployment_recovery_time'\n"
-        "                then {{ kpibridge.median('span_value') }}",
-        "when 'failed_deployment_recovery_time'\n                then avg(span_value)",
+        DELIVERY,
+        "agg: median\n        expr: hours_to_recover",
+        "agg: average\n        expr: hours_to_recover",
         "median -> mean",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "reliability-mtta-median",
-        RELIABILITY,
-        "when 'incident_count' then cast(count(*) as double precision)",
-        "when 'incident_count' then cast(count(*) as double precision)\n"
-        "            when 'mtta' then {{ kpibridge.median('span_value') }}",
+        INCIDENTS,
+        "agg: average\n        expr: case when team_key is not null then minutes_to_acknowledge",
+        "agg: median\n        expr: case when team_key is not null then minutes_to_acknowledge",
         "mean -> median",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "reliability-recovery-first-resolution",
@@ -222,11 +270,12 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-mttr-by-created",
-        RELIABILITY,
-        "resolved_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
-        "created_at as event_at,\n        {{ kpibridge.hours_between('created_at', 'resolved_at')",
+        INCIDENTS,
+        "agg: average\n        expr: case when team_key is not null then hours_to_resolve end\n"
+        "        agg_time_dimension: resolved_at\n",
+        "agg: average\n        expr: case when team_key is not null then hours_to_resolve end\n",
         "wrong period timestamp",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "reliability-cfr-counts-unlinked",
@@ -238,20 +287,27 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "reliability-availability-day-short",
-        RELIABILITY,
-        "periods.days_in_period * 24 * 60 * team_service_counts.services",
-        "(periods.days_in_period - 1) * 24 * 60 * team_service_counts.services",
+        SEMANTIC,
+        "expr: service_days * 1440",
+        "expr: (service_days - 1) * 1440",
         "off-by-one period length",
-        (_unit("int_kpi_values__reliability"),),
+        (KPI_CASES,),
     ),
     Mutant(
-        "reliability-downtime-join-drops-period",
-        RELIABILITY,
-        "and periods.grain = downtime_sums.grain\n"
-        "        and periods.period_start = downtime_sums.period_start",
-        "and periods.grain = downtime_sums.grain",
-        "dropped join condition",
-        (_unit("int_kpi_values__reliability"),),
+        "reliability-downtime-incidents-per-day",
+        SEMANTIC,
+        "agg: count_distinct\n        expr: service_id || '|' || incident_id",
+        "agg: count\n        expr: service_id || '|' || incident_id",
+        "distinct -> all",
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "reliability-incident-count-sparse",
+        INCIDENTS,
+        "sample_size: incident_count, reported_when: service_days}",
+        "sample_size: incident_count}",
+        "dropped zero rows",
+        (KPI_CASES,),
     ),
     Mutant(
         "links-window-start-inclusive",
@@ -271,36 +327,36 @@ SQL_MUTANTS = (
     ),
     Mutant(
         "downtime-touching-intervals-split",
-        INTERVALS,
-        "when previous_max_end is null or interval_start > previous_max_end then 1",
-        "when previous_max_end is null or interval_start >= previous_max_end then 1",
+        DOWNTIME_INCIDENTS,
+        "when previous_max_end is null or incident_start > previous_max_end then 1",
+        "when previous_max_end is null or incident_start >= previous_max_end then 1",
         "> vs >=",
-        (_unit("int_service_downtime_intervals"),),
+        (_unit("int_downtime_incidents_merged"),),
     ),
     Mutant(
-        "downtime-by-period-touching-end",
-        BY_PERIOD,
-        "and intervals.interval_end > cast(periods.period_start as timestamp)",
-        "and intervals.interval_end >= cast(periods.period_start as timestamp)",
-        "> vs >=",
-        (_unit("int_service_downtime_by_period"),),
+        "downtime-day-touching-end",
+        SERVICE_DAY_INCIDENTS,
+        "and days.day_start < merged_incidents.interval_end",
+        "and days.day_start <= merged_incidents.interval_end",
+        "< vs <=",
+        (_unit("service_day_incidents"),),
     ),
-    # planning
+    # planning KPIs: their metrics, judged by the hand-computed KPI cases
     Mutant(
         "planning-cycle-time-mean",
         PLANNING,
-        "{{ kpibridge.median('measure') }} as value,",
-        "avg(measure) as value,",
+        "agg: median\n        " + DONE + 'then cycle_time_days end"',
+        "agg: average\n        " + DONE + 'then cycle_time_days end"',
         "median -> mean",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-delay-median",
         PLANNING,
-        "avg(measure) as value,",
-        "{{ kpibridge.median('measure') }} as value,",
+        "agg: average\n        " + DONE + "and is_requirement",
+        "agg: median\n        " + DONE + "and is_requirement",
         "mean -> median",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-on-time-strict",
@@ -313,34 +369,42 @@ SQL_MUTANTS = (
     Mutant(
         "planning-tech-debt-as-percent",
         PLANNING,
-        "case when kpi_id = 'tech_debt_remediation_rate' then 1 else 100 end",
-        "100",
+        "expr: 1.0 * tech_debt_done / nullif(tech_debt_created, 0)",
+        "expr: 100.0 * tech_debt_done / nullif(tech_debt_created, 0)",
         "unit slip (ratio -> percent)",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-say-do-counts-added",
         PLANNING,
-        "where is_sprint_closed\n        and in_sprint_at_start\n",
-        "where is_sprint_closed\n",
+        "then issues_at_start else 0 end",
+        "then issues_at_start + issues_added_after_start else 0 end",
         "dropped condition",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-story-points-ignored",
         PLANNING,
-        "when count(measure) = count(*) then sum(numerator * measure)",
-        "when false then sum(numerator * measure)",
+        "when pointed_done_items = done_items then done_story_points else done_items end",
+        "when false then done_story_points else done_items end",
         "dropped branch",
-        (_unit("int_kpi_values__planning"),),
+        (KPI_CASES,),
+    ),
+    Mutant(
+        "planning-person-days-zero-logged",
+        SEMANTIC,
+        "coalesce(nullif(person_days_logged, 0), nominal_person_days)",
+        "coalesce(person_days_logged, nominal_person_days)",
+        "fallback skipped (no worklog: zero person-days)",
+        (KPI_CASES,),
     ),
     Mutant(
         "planning-wip-end-exclusive",
-        PLANNING,
-        "intervals_with_organisation.valid_to >= cast(periods.period_end as timestamp)",
-        "intervals_with_organisation.valid_to > cast(periods.period_end as timestamp)",
-        ">= vs >",
-        (_unit("int_kpi_values__planning"),),
+        WORK_IN_PROGRESS,
+        "day_ends.day_end <= status_intervals.valid_to",
+        "day_ends.day_end < status_intervals.valid_to",
+        "<= vs <",
+        (_unit("daily_work_in_progress"),),
     ),
     Mutant(
         "work-items-cycle-from-last-active",
@@ -456,7 +520,7 @@ SQL_MUTANTS = (
         "    from {{ relation }}\n    union all\n",
         "    from {{ relation }}\n    where false\n    union all\n",
         "dropped rows",
-        (_unit("int_kpi_values__delivery"),),
+        (_unit("lead_time_bottlenecks"),),
     ),
 )
 

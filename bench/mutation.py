@@ -56,6 +56,8 @@ class Scratch:
             "DBT_PROFILES_DIR": str(self.root),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "KPIBRIDGE_DUCKDB": str(self.warehouse),
+            # the KPI cases read table columns from this build instead of building their own
+            "KPIBRIDGE_TEST_BUILT_WAREHOUSE": str(self.warehouse),
             "PYTHONPATH": f"{self.root}{os.pathsep}{self.root / 'bench'}",
             "RUNTIME__DLTHUB_TELEMETRY": "false",
         }

@@ -40,6 +40,7 @@ final as (
         shipped.is_hotfix,
         shipped.is_revert,
         shipped.is_rework,
+        shipped.is_defect_fix,
         shipped.deployment_key,
         shipped.deployed_at,
         shipped.ship_rule,

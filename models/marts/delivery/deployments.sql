@@ -38,6 +38,7 @@ final as (
         deployments.changes_shipped,
         deployments.is_rework,
         failures.is_change_failure,
+        failures.is_recovered,
         failures.hours_to_recover,
         repositories.html_url || '/commit/' || deployments.sha as html_url
     from deployments

@@ -29,21 +29,21 @@ business_outcomes as (
 ),
 
 computed as (
-    {% for domain in kpibridge.kpi_domains() %}
-        select
-            {{ kpibridge.kpi_value_columns() }}
-        from {{ ref('int_kpi_values__' ~ domain) }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('kpi_metric_values') }}
 ),
 
--- the KPIs some domain model computes, and what the data must hold for each to have a value
+kpi_metrics as (
+    select * from {{ ref('kpi_metric_definitions') }}
+),
+
+-- the glossary KPIs a metric defines, and what the data must hold for each to have a value
 modelled_kpis as (
     select
-        kpi_id,
-        data_needed as needs
+        glossary.kpi_id,
+        glossary.data_needed as needs
     from glossary
-    where computed_by is not null
+    inner join kpi_metrics
+        on glossary.kpi_id = kpi_metrics.kpi_id
 ),
 
 -- a team is mapped to a source system when it owns a repo/project/board/service there;

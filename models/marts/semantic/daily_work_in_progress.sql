@@ -1,7 +1,7 @@
--- Per team and calendar day of the reported periods (team_calendar_days), the issues in an
--- active stage at the end of the day: the instant the next day starts, so a period's last
--- day is its period_end snapshot (wip in kpi_values). A team-day with issues but none
--- active keeps one row without an issue: a measured zero, as kpi_values writes it.
+-- Per team and calendar day of the reported periods (team_calendar_days), the issues at the
+-- end of the day (the instant the next day starts, so a period's last day is its period_end
+-- snapshot, wip in kpi_values) and whether each is in an active stage: the issues in any
+-- stage are wip's sample size, so a team-day with none active is a measured zero.
 with
 
 calendar_days as (
@@ -35,9 +35,10 @@ covering as (
 ),
 
 final as (
-    select distinct
+    select
         team_key,
         calendar_date,
+        issue_key,
         case when stage = 'active' then issue_key end as active_issue_key
     from covering
 )

@@ -1,26 +1,43 @@
--- Infrastructure cost and transactions per team and month (int_kpi_values__business, from
--- the business_outcomes seed), and per month the organisation's share no team carries: the
--- seed's organisation figure minus the teams' sum (no row's team), so the organisation's sum
--- over every row is the seed's figure where it gives one, as in kpi_values.
+-- Infrastructure cost and transactions per team and month from the business_outcomes seed
+-- (complete months only: both figures given), and per month where the seed gives the
+-- organisation's own figure the share no team carries: that figure minus the teams' sum (no
+-- row's team). The organisation's sum over every row of a month is so the seed's figure where
+-- it gives one, else the teams' sum.
 with
 
-business_kpis as (
-    select * from {{ ref('int_kpi_values__business') }}
+outcomes as (
+    select
+        cast(month as date) as month_start,
+        cast(team_key as {{ dbt.type_string() }}) as team_key,
+        cast(measure as {{ dbt.type_string() }}) as measure,
+        cast(value as double precision) as measure_value
+    from {{ ref('business_outcomes') }}
 ),
 
-month_values as (
+cost_and_volume as (
     select
         team_key,
-        period_start as month_start,
-        numerator as infra_cost,
-        denominator as transactions
-    from business_kpis
-    where kpi_id = 'infra_cost_per_transaction' and grain = 'month'
+        month_start,
+        sum(case when measure = 'infra_cost' then measure_value end) as infra_cost,
+        sum(case when measure = 'transactions' then measure_value end) as transactions
+    from outcomes
+    where measure in ('infra_cost', 'transactions')
+    group by team_key, month_start
+),
+
+complete_months as (
+    select * from cost_and_volume
+    where infra_cost is not null and transactions is not null
 ),
 
 team_months as (
-    select * from month_values
+    select * from complete_months
     where team_key != 'organisation'
+),
+
+organisation_months as (
+    select * from complete_months
+    where team_key = 'organisation'
 ),
 
 team_totals as (
@@ -35,17 +52,22 @@ team_totals as (
 unattributed as (
     select
         cast(null as {{ dbt.type_string() }}) as team_key,
-        month_values.month_start,
-        month_values.infra_cost - coalesce(team_totals.infra_cost, 0) as infra_cost,
-        month_values.transactions - coalesce(team_totals.transactions, 0) as transactions
-    from month_values
+        organisation_months.month_start,
+        organisation_months.infra_cost - coalesce(team_totals.infra_cost, 0) as infra_cost,
+        organisation_months.transactions - coalesce(team_totals.transactions, 0)
+            as transactions
+    from organisation_months
     left join team_totals
-        on month_values.month_start = team_totals.month_start
-    where month_values.team_key = 'organisation'
+        on organisation_months.month_start = team_totals.month_start
 ),
 
 final as (
-    select * from team_months
+    select
+        team_key,
+        month_start,
+        infra_cost,
+        transactions
+    from team_months
     union all
     select * from unattributed
 )

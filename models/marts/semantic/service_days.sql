@@ -1,7 +1,7 @@
 -- One row per service, owning team and calendar day of the reported periods, with the merged
--- high-urgency downtime (int_service_downtime_intervals) clipped to the day and its cost: the
--- pieces add up to what int_service_downtime_by_period clips to a week, month or quarter, and
--- the rows count the service-days availability divides by.
+-- high-urgency downtime (int_service_downtime_intervals) clipped to the day and its cost:
+-- summed over a week, month or quarter they are its downtime, and the rows count the
+-- service-days availability divides by.
 with
 
 calendar_days as (
@@ -60,7 +60,7 @@ day_downtime as (
     group by days.service_id, days.team_key, days.calendar_date
 ),
 
-final as (
+team_rows as (
     select
         days.service_id,
         days.team_key,
@@ -75,6 +75,37 @@ final as (
         and days.calendar_date = day_downtime.calendar_date
     left join service_costs
         on days.service_id = service_costs.service_id
+),
+
+-- a service owned by n teams is down in each team's rows, and the organisation (every row)
+-- counts it once: one row without a team takes back the n - 1 extra copies of the day
+shared_service_days as (
+    select
+        service_id,
+        calendar_date,
+        count(*) - 1 as extra_copies,
+        max(downtime_minutes) as downtime_minutes,
+        max(downtime_cost) as downtime_cost
+    from team_rows
+    group by service_id, calendar_date
+    having count(*) > 1
+),
+
+organisation_corrections as (
+    select
+        service_id,
+        cast(null as {{ dbt.type_string() }}) as team_key,
+        calendar_date,
+        -- 0 - x, not -x: no -0.0 on a day without downtime
+        0 - extra_copies * downtime_minutes as downtime_minutes,
+        0 - extra_copies * downtime_cost as downtime_cost
+    from shared_service_days
+),
+
+final as (
+    select * from team_rows
+    union all
+    select * from organisation_corrections
 )
 
 select * from final

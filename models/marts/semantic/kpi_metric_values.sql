@@ -1,0 +1,14 @@
+-- Every glossary KPI per team, the organisation, grain and period, answered from its metric
+-- definition in the semantic layer (macros/metric_values.sql). kpi_values adds the teams and
+-- periods without a value and the reasons.
+-- The facts the metrics read, for dbt's dependency graph (the macro refs them when it runs;
+-- a semantic model over a mart missing here stops the build naming it):
+-- depends_on: {{ ref('changes') }}, {{ ref('deployments') }}, {{ ref('incidents') }}
+-- depends_on: {{ ref('work_items') }}, {{ ref('sprints') }}
+-- depends_on: {{ ref('daily_work_in_progress') }}, {{ ref('fix_version_additions') }}
+-- depends_on: {{ ref('fix_versions_released') }}, {{ ref('infra_cost_months') }}
+-- depends_on: {{ ref('issue_deliveries') }}, {{ ref('merged_change_authors') }}
+-- depends_on: {{ ref('priority_defect_events') }}, {{ ref('repo_coverage_days') }}
+-- depends_on: {{ ref('service_days') }}, {{ ref('team_calendar_days') }}
+-- depends_on: {{ ref('service_day_incidents') }}
+{{ kpibridge.kpi_metric_values(ref('int_teams'), ref('int_periods')) }}
