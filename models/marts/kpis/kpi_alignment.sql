@@ -9,12 +9,7 @@ goals as (
 ),
 
 outcomes as (
-    select
-        cast(month as date) as month_start,
-        cast(team_key as {{ dbt.type_string() }}) as team_key,
-        cast(measure as {{ dbt.type_string() }}) as measure,
-        cast(value as double precision) as outcome_value
-    from {{ ref('business_outcomes') }}
+    select * from {{ ref('int_business_outcomes') }}
 ),
 
 kpi_months as (

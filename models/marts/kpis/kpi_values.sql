@@ -25,7 +25,7 @@ service_catalog as (
 ),
 
 business_outcomes as (
-    select * from {{ ref('business_outcomes') }}
+    select * from {{ ref('int_business_outcomes') }}
 ),
 
 computed as (
@@ -75,12 +75,12 @@ team_source_mapping as (
 
 business_periods as (
     select distinct
-        cast(business_outcomes.team_key as {{ dbt.type_string() }}) as team_key,
+        business_outcomes.team_key,
         periods.grain,
         periods.period_start
     from business_outcomes
     inner join periods
-        on {{ kpibridge.in_period('cast(business_outcomes.month as date)') }}
+        on {{ kpibridge.in_period('business_outcomes.month_start') }}
 ),
 
 spine as (

@@ -6,20 +6,15 @@
 with
 
 outcomes as (
-    select
-        cast(month as date) as month_start,
-        cast(team_key as {{ dbt.type_string() }}) as team_key,
-        cast(measure as {{ dbt.type_string() }}) as measure,
-        cast(value as double precision) as measure_value
-    from {{ ref('business_outcomes') }}
+    select * from {{ ref('int_business_outcomes') }}
 ),
 
 cost_and_volume as (
     select
         team_key,
         month_start,
-        sum(case when measure = 'infra_cost' then measure_value end) as infra_cost,
-        sum(case when measure = 'transactions' then measure_value end) as transactions
+        sum(case when measure = 'infra_cost' then outcome_value end) as infra_cost,
+        sum(case when measure = 'transactions' then outcome_value end) as transactions
     from outcomes
     where measure in ('infra_cost', 'transactions')
     group by team_key, month_start
