@@ -161,7 +161,7 @@ SQL_MUTANTS = (
     Mutant(
         "metrics-reported-when-ignored",
         COMPILER,
-        "where {{ kpi.columns.get('reported_when', kpi.columns.sample_size) }} > 0",
+        "where {{ kpi.columns.reported_when }} > 0",
         "where {{ kpi.columns.sample_size }} > 0",
         "row presence from the wrong metric",
         (KPI_CASES,),

@@ -30,15 +30,7 @@
     {%- set metrics = kpibridge.metrics_by_name() -%}
     {%- set groups = kpibridge.measure_groups(semantic_models) -%}
     {%- set layers = kpibridge.metric_layers(metrics) -%}
-    {%- set kpis = kpibridge.kpi_metrics(metrics) -%}
-    {#- kpi_values column: the meta kpi key naming the metric that gives it -#}
-    {%- set kpi_value_sources = {
-        'numerator': 'numerator',
-        'denominator': 'denominator',
-        'sample_size': 'sample_size',
-        'value_p50': 'p50',
-        'value_p90': 'p90',
-    } %}
+    {%- set kpis = kpibridge.kpi_metrics(metrics) %}
 with
 
 teams as (
@@ -92,12 +84,12 @@ kpi_rows as (
         grain,
         period_start,
         {{ kpi.name }} as value,
-        {%- for column, source in kpi_value_sources.items() %}
-        {{ kpi.columns.get(source) or 'cast(null as double precision)' }} as {{ column }}
+        {%- for column, role in kpibridge.kpi_evidence_roles().items() %}
+        {{ kpi.columns.get(role) or 'cast(null as double precision)' }} as {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from metric_values
-    where {{ kpi.columns.get('reported_when', kpi.columns.sample_size) }} > 0
+    where {{ kpi.columns.reported_when }} > 0
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
@@ -309,7 +301,8 @@ select * from final
     {%- endif -%}
 {%- endmacro %}
 
-{#- The glossary KPIs among the metrics: those whose meta has a kpi block -#}
+{#- The glossary KPIs among the metrics: those whose meta has a kpi block, with reported_when
+    resolved to its default (sample_size) -#}
 {% macro kpi_metrics(metrics) -%}
     {%- set kpis = [] -%}
     {%- for metric in metrics.values() | sort(attribute='name') -%}
@@ -328,22 +321,36 @@ select * from final
                     "metric '" ~ metric.name ~ "' (" ~ metric.original_file_path
                     ~ "): meta kpi has no sample_size; name the metric that counts its events") }}
             {%- endif -%}
-            {%- do kpis.append({'name': metric.name, 'columns': columns}) -%}
+            {%- do kpis.append({
+                'name': metric.name,
+                'columns': dict(columns, reported_when=columns.get('reported_when', columns.sample_size)),
+            }) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(kpis) }}
+{%- endmacro %}
+
+{#- The kpi_values evidence columns and the kpi meta key naming the metric that gives each -#}
+{% macro kpi_evidence_roles() -%}
+    {{ return({
+        'numerator': 'numerator',
+        'denominator': 'denominator',
+        'sample_size': 'sample_size',
+        'value_p50': 'p50',
+        'value_p90': 'p90',
+    }) }}
 {%- endmacro %}
 
 {#- One row per KPI metric: its kpi_id and the metrics that give kpi_values' other columns
     (reported_when resolved to its default). Empty while dbt parses. -#}
 {% macro kpi_metric_definitions() -%}
     {%- set kpis = kpibridge.kpi_metrics(kpibridge.metrics_by_name()) if execute else [] -%}
-    {%- set roles = ['numerator', 'denominator', 'sample_size', 'p50', 'p90', 'reported_when'] -%}
+    {%- set roles = kpibridge.kpi_evidence_roles().values() | list + ['reported_when'] -%}
     {%- for kpi in kpis %}
     select
         cast('{{ kpi.name }}' as {{ dbt.type_string() }}) as kpi_id
         {%- for role in roles %},
-        {%- set metric = kpi.columns.get(role) or (kpi.columns.sample_size if role == 'reported_when') %}
+        {%- set metric = kpi.columns.get(role) %}
         cast({{ "'" ~ metric ~ "'" if metric else 'null' }} as {{ dbt.type_string() }}) as {{ role }}_metric
         {%- endfor %}
     {% if not loop.last %}union all{% endif %}
